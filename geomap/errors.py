@@ -1,0 +1,51 @@
+"""The exception tree: one root, each child also a builtin so callers can catch either.
+
+The CLI turns any :class:`GeomapError` into one line on stderr and its ``exit_code``; anything else
+is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GeomapError",
+    "SourceError",
+    "GazetteerError",
+    "RenderError",
+    "StoreError",
+    "GeocoderError",
+    "EXIT_OK",
+    "EXIT_ERROR",
+    "EXIT_USAGE",
+    "EXIT_PARTIAL",
+]
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # nothing was written: the previous outputs are intact
+EXIT_USAGE = 2  # bad command line (argparse's own code)
+EXIT_PARTIAL = 3  # outputs written, but some inputs were skipped (each reported on stderr)
+
+
+class GeomapError(Exception):
+    """Root of every error geomap raises on purpose: a user's mistake or an unusable input."""
+
+    exit_code = EXIT_ERROR
+
+
+class SourceError(GeomapError, ValueError):
+    """An article source is missing, empty, unreadable or malformed; the message names the path."""
+
+
+class GazetteerError(GeomapError, ValueError):
+    """A gazetteer file is malformed; the message names file, line and column."""
+
+
+class RenderError(GeomapError, RuntimeError):
+    """The map cannot be rendered (for example the offline assets are not installed)."""
+
+
+class StoreError(GeomapError, RuntimeError):
+    """The local store is locked by another build, or unusable."""
+
+
+class GeocoderError(GeomapError, RuntimeError):
+    """The opt-in online geocoder is misconfigured (never raised for network failures, which degrade)."""

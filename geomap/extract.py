@@ -1,0 +1,77 @@
+"""Find the gazetteer's names in a text: whole words, longest match, offsets into the original.
+
+One pass of the gazetteer's Aho-Corasick automaton over the folded text (``iter_long``: leftmost
+longest, non-overlapping), so "Khmeimim Air Base" is one mention and "Radio Free Europe" is consumed
+by its exclusion entry before "Europe" could match. Each hit is then checked against the original
+text: it must end at a word boundary and be written in a case its gazetteer forms allow.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geomap.gazetteer import ENTRY_EXCLUDE, Gazetteer, case_allows
+from geomap.model import Match
+from geomap.normalize import Folded, fold
+
+__all__ = ["find_mentions"]
+
+_DOTTED_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+
+
+def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
+    """Every place-name and demonym mention in ``text``, in document order.
+
+    Examples
+    --------
+    >>> from geomap.gazetteer import load_curated
+    >>> [m.surface for m in find_mentions("Shelling hit Maaret al-Numan.", load_curated())]
+    ['Maaret al-Numan']
+    """
+    folded = fold(text)
+    matches = []
+    for fstart, fend, eid in _word_hits(folded, gazetteer):
+        entry = gazetteer.entries[eid]
+        if entry.type == ENTRY_EXCLUDE:
+            continue
+        start, end = folded.span(fstart, fend)
+        if text[end : end + 1] == "." and _DOTTED_ABBREVIATION.fullmatch(text[start:end]):
+            end += 1  # "U.S." keeps its final period
+        surface = text[start:end]
+        if not case_allows(entry.patterns, surface):
+            continue
+        matches.append(Match(start, end, surface, entry.type, tuple(entry.place_ids)))
+    return matches
+
+
+def _word_hits(folded: Folded, gazetteer: Gazetteer):
+    """Yield folded ``(start, end, entry id)`` for whole-word longest matches.
+
+    Keys start with a space, so a hit always begins at a word start. When the longest key ends
+    inside a word ("new york" in "new yorkshire"), the longest shorter key made of whole words is
+    tried instead.
+    """
+    text = folded.text
+    size = len(text)
+    automaton = gazetteer.automaton
+    for last, eid in automaton.iter_long(text):
+        end = last + 1
+        key = gazetteer.entries[eid].key
+        start = end - len(key)
+        if end == size or text[end] == " ":
+            yield start + 1, end, eid
+            continue
+        shorter = _shorter_whole_word_key(text[start:end], automaton)
+        if shorter is not None:
+            length, eid2 = shorter
+            yield start + 1, start + length, eid2
+
+
+def _shorter_whole_word_key(span: str, automaton) -> tuple[int, int] | None:
+    cut = span.rfind(" ")
+    while cut > 0:
+        eid = automaton.get(span[:cut], None)
+        if eid is not None:
+            return cut, eid
+        cut = span.rfind(" ", 0, cut)
+    return None

@@ -1,0 +1,323 @@
+"""The gazetteer: places, their names, and one Aho-Corasick automaton over the folded names.
+
+Why an automaton: matching cost is linear in the text and independent of how many names the
+gazetteer holds (pyahocorasick, a C extension). Keys are folded names (:mod:`geomap.normalize`);
+each key maps to an integer entry id, and the entry says what the key is: place names (with the
+ids of every place that bears the name), demonyms, or exclusions (organisations such as
+"Radio Free Europe" that contain a place name but are not one).
+
+Curated data lives in plain TSV files under ``gazetteer/`` (see the README for the format):
+``places.tsv``, ``demonyms.tsv``, ``exclusions.tsv``. A malformed row raises
+:class:`~geomap.errors.GazetteerError` naming file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+
+from geomap.errors import GazetteerError
+from geomap.model import Place
+from geomap.normalize import name_keys
+
+__all__ = [
+    "Entry",
+    "Gazetteer",
+    "PLACE_COLUMNS",
+    "DEFAULT_DIR",
+    "load_places",
+    "load_demonyms",
+    "load_exclusions",
+    "load_curated",
+    "case_pattern",
+]
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "gazetteer"
+PLACE_COLUMNS = ("id", "name", "aliases", "kind", "country", "admin1", "lat", "lon", "population", "source")
+DEMONYM_COLUMNS = ("demonym", "place_id")
+EXCLUSION_COLUMNS = ("phrase", "what")
+KINDS = frozenset(
+    {
+        "continent", "region", "country", "province", "district", "city", "town", "village", "camp",
+        "neighbourhood", "military base", "airport", "crossing", "road", "landmark", "water", "mountain",
+        "island", "place",
+    }
+)  # fmt: skip
+
+ENTRY_PLACE = "place"
+ENTRY_DEMONYM = "demonym"
+ENTRY_EXCLUDE = "exclude"
+
+
+def case_pattern(form: str) -> tuple[int, ...]:
+    """How a written form constrains the case of a matching surface, token by token.
+
+    0: any case; 1: must start with a capital; 2: must be all capitals (abbreviations such as "US").
+    Why: "US" must not match the pronoun "us", and "Idlib" must be a proper noun in the text, while
+    "northern Syria" accepts "Northern Syria".
+    """
+    pattern = []
+    for token in _tokens(form):
+        if len(token) >= 2 and token.isupper() and token.isalpha():
+            pattern.append(2)
+        elif token[:1].isupper():
+            pattern.append(1)
+        else:
+            pattern.append(0)
+    return tuple(pattern)
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’‘`ʿʾ][^\W_]+)*")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def case_allows(patterns: Iterable[tuple[int, ...]], surface: str) -> bool:
+    """True when ``surface`` is written as at least one of the forms it matched allows."""
+    tokens = _tokens(surface)
+    for pattern in patterns:
+        if len(pattern) != len(tokens):
+            pattern = pattern[:1]  # token counts differ (e.g. "U.S." vs "US"): judge the first token
+        if all(_token_ok(rule, tok) for rule, tok in zip(pattern, tokens)):
+            return True
+    return False
+
+
+def _token_ok(rule: int, token: str) -> bool:
+    if rule == 2:
+        return token.isupper()
+    if rule == 1:
+        return token[:1].isupper() or token[:1].isdigit()
+    return True
+
+
+@dataclass
+class Entry:
+    """What one folded key means. ``patterns`` are the case patterns of the forms it came from."""
+
+    key: str
+    type: str
+    place_ids: list[str] = field(default_factory=list)
+    patterns: set[tuple[int, ...]] = field(default_factory=set)
+    label: str = ""
+
+
+class Gazetteer:
+    """Places by id, plus an automaton from folded name keys to :class:`Entry` objects.
+
+    Parameters
+    ----------
+    places
+        Mapping from place id to :class:`~geomap.model.Place`. A read-only mapping backed by a
+        store works as well as a dict.
+    entries
+        Entry id to :class:`Entry`, the values of ``automaton``.
+    automaton
+        A finalised ``ahocorasick.Automaton`` mapping each key to its integer entry id.
+    version
+        A digest of the data, recorded with results so that a changed gazetteer is noticed.
+    """
+
+    def __init__(
+        self,
+        *,
+        places: Mapping[str, Place],
+        entries: Mapping[int, Entry],
+        automaton: ahocorasick.Automaton,
+        version: str,
+    ) -> None:
+        self.places = places
+        self.entries = entries
+        self.automaton = automaton
+        self.version = version
+
+    def place(self, place_id: str) -> Place:
+        return self.places[place_id]
+
+    def lookup(self, name: str) -> list[Place]:
+        """Every place that bears ``name`` (any spelling variant); for scripts and tests."""
+        found: dict[str, Place] = {}
+        for key in name_keys(name):
+            eid = self.automaton.get(key, None)
+            if eid is not None and self.entries[eid].type == ENTRY_PLACE:
+                for pid in self.entries[eid].place_ids:
+                    found[pid] = self.places[pid]
+        return list(found.values())
+
+    @classmethod
+    def from_records(
+        cls,
+        places: Iterable[Place],
+        *,
+        demonyms: Iterable[tuple[str, str]] = (),
+        exclusions: Iterable[tuple[str, str]] = (),
+    ) -> Gazetteer:
+        """Build an in-memory gazetteer. Earlier places win on duplicate ids (curated first)."""
+        by_id: dict[str, Place] = {}
+        for place in places:
+            by_id.setdefault(place.id, place)
+        builder = _EntryBuilder()
+        for place in by_id.values():
+            for form in (place.name, *place.aliases):
+                builder.add(form, ENTRY_PLACE, place.id)
+        for demonym, place_id in demonyms:
+            if place_id in by_id:
+                builder.add(demonym, ENTRY_DEMONYM, place_id)
+        for phrase, what in exclusions:
+            builder.add(phrase, ENTRY_EXCLUDE, label=what)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        entries: dict[int, Entry] = {}
+        for eid, entry in enumerate(builder.entries()):
+            entries[eid] = entry
+            automaton.add_word(entry.key, eid)
+        automaton.make_automaton()
+        return cls(places=by_id, entries=entries, automaton=automaton, version=builder.digest())
+
+
+class _EntryBuilder:
+    """Collects forms per folded key; exclusions beat places, places beat demonyms."""
+
+    _RANK = {ENTRY_EXCLUDE: 0, ENTRY_PLACE: 1, ENTRY_DEMONYM: 2}
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, Entry] = {}
+        self._hash = hashlib.sha256()
+
+    def add(self, form: str, type_: str, place_id: str = "", label: str = "") -> None:
+        self._hash.update(f"{form}\t{type_}\t{place_id}\t{label}\n".encode())
+        for key in name_keys(form):
+            entry = self._by_key.get(key)
+            if entry is None or self._RANK[type_] < self._RANK[entry.type]:
+                entry = Entry(key=key, type=type_, label=label)
+                self._by_key[key] = entry
+            elif entry.type != type_:
+                continue
+            if place_id and place_id not in entry.place_ids:
+                entry.place_ids.append(place_id)
+            entry.patterns.add(case_pattern(form))
+
+    def entries(self) -> list[Entry]:
+        return [self._by_key[key] for key in sorted(self._by_key)]
+
+    def digest(self) -> str:
+        return self._hash.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the curated TSV files
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) from a TSV with a header, skipping ``#`` comments and blank lines."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as err:
+        raise GazetteerError(f"{path}: gazetteer file not found") from err
+    except UnicodeDecodeError as err:
+        raise GazetteerError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")]
+    if not numbered:
+        raise GazetteerError(f"{path}: empty gazetteer file (expected a header: {' '.join(columns)})")
+    header_line, header = numbered[0]
+    names = next(csv.reader([header], delimiter="\t"))
+    unknown = [name for name in names if name not in columns]
+    if unknown:
+        col = names.index(unknown[0]) + 1
+        raise GazetteerError(
+            f"{path}:{header_line}: column {col}: unknown column {unknown[0]!r} (expected: {', '.join(columns)})"
+        )
+    missing = [name for name in columns if name not in names]
+    if missing:
+        raise GazetteerError(f"{path}:{header_line}: missing column {missing[0]!r}")
+    for number, line in numbered[1:]:
+        values = line.split("\t")
+        if len(values) != len(names):
+            raise GazetteerError(f"{path}:{number}: expected {len(names)} tab-separated columns, found {len(values)}")
+        yield number, dict(zip(names, (value.strip() for value in values)))
+
+
+def _column_error(path: Path, number: int, columns: tuple[str, ...], row: dict, name: str, why: str):
+    col = list(row).index(name) + 1 if name in row else columns.index(name) + 1
+    return GazetteerError(f"{path}:{number}: column {col} ({name}): {why}")
+
+
+def _number(path: Path, number: int, row: dict, name: str, low: float, high: float) -> float:
+    raw = row[name]
+    try:
+        value = float(raw)
+    except ValueError:
+        raise _column_error(path, number, PLACE_COLUMNS, row, name, f"not a number: {raw!r}") from None
+    if not (math.isfinite(value) and low <= value <= high):
+        raise _column_error(path, number, PLACE_COLUMNS, row, name, f"{raw} is outside [{low}, {high}]")
+    return value
+
+
+def load_places(path: Path) -> list[Place]:
+    """Read a places TSV (columns :data:`PLACE_COLUMNS`)."""
+    places = []
+    seen: set[str] = set()
+    for number, row in _rows(path, PLACE_COLUMNS):
+        for required in ("id", "name", "kind"):
+            if not row[required]:
+                raise _column_error(path, number, PLACE_COLUMNS, row, required, "must not be empty")
+        if row["id"] in seen:
+            raise _column_error(path, number, PLACE_COLUMNS, row, "id", f"duplicate id {row['id']!r}")
+        seen.add(row["id"])
+        if row["kind"] not in KINDS:
+            why = f"unknown kind {row['kind']!r} (one of: {', '.join(sorted(KINDS))})"
+            raise _column_error(path, number, PLACE_COLUMNS, row, "kind", why)
+        population = row["population"] or "0"
+        if not population.isdigit():
+            raise _column_error(path, number, PLACE_COLUMNS, row, "population", f"not a count: {population!r}")
+        places.append(
+            Place(
+                id=row["id"],
+                name=row["name"],
+                kind=row["kind"],
+                country=row["country"],
+                admin1=row["admin1"],
+                lat=_number(path, number, row, "lat", -90, 90),
+                lon=_number(path, number, row, "lon", -180, 180),
+                population=int(population),
+                source=row["source"],
+                aliases=tuple(alias.strip() for alias in row["aliases"].split("|") if alias.strip()),
+            )
+        )
+    return places
+
+
+def load_demonyms(path: Path) -> list[tuple[str, str]]:
+    return [(row["demonym"], row["place_id"]) for _, row in _rows(path, DEMONYM_COLUMNS)]
+
+
+def load_exclusions(path: Path) -> list[tuple[str, str]]:
+    return [(row["phrase"], row["what"]) for _, row in _rows(path, EXCLUSION_COLUMNS)]
+
+
+def load_curated(directory: Path = DEFAULT_DIR) -> Gazetteer:
+    """The curated gazetteer of ``directory``: every ``*places*.tsv`` plus demonyms and exclusions."""
+    if not directory.is_dir():
+        raise GazetteerError(f"{directory}: gazetteer folder not found")
+    place_files = sorted(directory.glob("*places*.tsv"))
+    if not place_files:
+        raise GazetteerError(f"{directory}: no places TSV file (expected e.g. places.tsv)")
+    places = [place for path in place_files for place in load_places(path)]
+    demonyms = _optional(directory / "demonyms.tsv", load_demonyms)
+    exclusions = _optional(directory / "exclusions.tsv", load_exclusions)
+    unknown = sorted({pid for _, pid in demonyms} - {p.id for p in places})
+    if unknown:
+        raise GazetteerError(f"{directory / 'demonyms.tsv'}: place_id {unknown[0]!r} is not in any places file")
+    return Gazetteer.from_records(places, demonyms=demonyms, exclusions=exclusions)
+
+
+def _optional(path: Path, loader):
+    return loader(path) if path.exists() else []
