@@ -28,9 +28,18 @@ from geomap.sources import read_articles
 __all__ = ["load_gazetteer", "geoparse", "parse_articles", "build_events", "build_map", "extract", "BuildReport"]
 
 
-def load_gazetteer(directory: Path | None = None) -> Gazetteer:
-    """The gazetteer: the curated TSV files of ``directory`` (default: the project's ``gazetteer/``)."""
-    return load_curated(Path(directory) if directory else DEFAULT_DIR)
+def load_gazetteer(directory: Path | None = None, *, world: bool = False) -> Gazetteer:
+    """The gazetteer: the curated TSV files of ``directory`` (default: the project's ``gazetteer/``).
+
+    With ``world=True``, the curated files plus the GeoNames-derived world data, compiled once into
+    an indexed local store (:mod:`geomap.world`; the first call takes about half a minute).
+    """
+    curated = Path(directory) if directory else DEFAULT_DIR
+    if world:
+        from geomap.world import load_world
+
+        return load_world(curated=curated)
+    return load_curated(curated)
 
 
 def geoparse(text: str, gazetteer: Gazetteer) -> list[Toponym]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from geomap.gazetteer import ENTRY_EXCLUDE, Gazetteer, case_allows
+from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_EXCLUDE, Gazetteer, case_allows
 from geomap.model import Match
 from geomap.normalize import Folded, fold
 
@@ -35,36 +35,51 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
         if entry.type == ENTRY_EXCLUDE:
             continue
         start, end = folded.span(fstart, fend)
-        if text[end : end + 1] == "." and _DOTTED_ABBREVIATION.fullmatch(text[start:end]):
+        if entry.type == ENTRY_ABBREVIATION:
+            if text[end : end + 1] != ".":
+                continue  # "La" alone is not Louisiana; "La." after a town is
+            end += 1
+        elif text[end : end + 1] == "." and _DOTTED_ABBREVIATION.fullmatch(text[start:end]):
             end += 1  # "U.S." keeps its final period
         surface = text[start:end]
         if not case_allows(entry.patterns, surface):
             continue
-        matches.append(Match(start, end, surface, entry.type, tuple(entry.place_ids)))
+        kind = "place" if entry.type == ENTRY_ABBREVIATION else entry.type
+        matches.append(Match(start, end, surface, kind, tuple(entry.place_ids)))
     return matches
 
 
 def _word_hits(folded: Folded, gazetteer: Gazetteer):
-    """Yield folded ``(start, end, entry id)`` for whole-word longest matches.
+    """Yield folded ``(start, end, entry id)`` for whole-word leftmost-longest matches.
 
     Keys start with a space, so a hit always begins at a word start. When the longest key ends
-    inside a word ("new york" in "new yorkshire"), the longest shorter key made of whole words is
-    tried instead.
+    inside a word (" the d" in " the dublin"), the longest shorter key made of whole words is tried,
+    and the scan restarts at the next word so that a name starting there (" dublin") is not lost.
     """
     text = folded.text
     size = len(text)
     automaton = gazetteer.automaton
-    for last, eid in automaton.iter_long(text):
-        end = last + 1
-        key = gazetteer.entries[eid].key
-        start = end - len(key)
-        if end == size or text[end] == " ":
-            yield start + 1, end, eid
-            continue
-        shorter = _shorter_whole_word_key(text[start:end], automaton)
-        if shorter is not None:
-            length, eid2 = shorter
-            yield start + 1, start + length, eid2
+    entries = gazetteer.entries
+    position = 0
+    while position < size:
+        restart = None
+        for last, eid in automaton.iter_long(text, position):
+            end = last + 1
+            start = end - len(entries[eid].key)
+            if end == size or text[end] == " ":
+                yield start + 1, end, eid
+                continue
+            shorter = _shorter_whole_word_key(text[start:end], automaton)
+            if shorter is not None:
+                length, eid2 = shorter
+                yield start + 1, start + length, eid2
+                restart = start + length
+            else:
+                restart = text.find(" ", start + 1)
+            break
+        if restart is None or restart < 0:
+            return
+        position = restart
 
 
 def _shorter_whole_word_key(span: str, automaton) -> tuple[int, int] | None:

@@ -35,6 +35,7 @@ __all__ = [
     "load_places",
     "load_demonyms",
     "load_exclusions",
+    "load_abbreviations",
     "load_curated",
     "case_pattern",
 ]
@@ -42,6 +43,7 @@ __all__ = [
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "gazetteer"
 PLACE_COLUMNS = ("id", "name", "aliases", "kind", "country", "admin1", "lat", "lon", "population", "source")
 DEMONYM_COLUMNS = ("demonym", "place_id")
+ABBREVIATION_COLUMNS = ("abbreviation", "place_id")
 EXCLUSION_COLUMNS = ("phrase", "what")
 KINDS = frozenset(
     {
@@ -54,6 +56,7 @@ KINDS = frozenset(
 ENTRY_PLACE = "place"
 ENTRY_DEMONYM = "demonym"
 ENTRY_EXCLUDE = "exclude"
+ENTRY_ABBREVIATION = "abbreviation"
 
 
 def case_pattern(form: str) -> tuple[int, ...]:
@@ -160,6 +163,7 @@ class Gazetteer:
         *,
         demonyms: Iterable[tuple[str, str]] = (),
         exclusions: Iterable[tuple[str, str]] = (),
+        abbreviations: Iterable[tuple[str, str]] = (),
     ) -> Gazetteer:
         """Build an in-memory gazetteer. Earlier places win on duplicate ids (curated first)."""
         by_id: dict[str, Place] = {}
@@ -172,6 +176,9 @@ class Gazetteer:
         for demonym, place_id in demonyms:
             if place_id in by_id:
                 builder.add(demonym, ENTRY_DEMONYM, place_id)
+        for abbreviation, place_id in abbreviations:
+            if place_id in by_id:  # abbreviations may refer to world places absent from a curated-only load
+                builder.add(abbreviation, ENTRY_ABBREVIATION, place_id)
         for phrase, what in exclusions:
             builder.add(phrase, ENTRY_EXCLUDE, label=what)
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -186,7 +193,7 @@ class Gazetteer:
 class _EntryBuilder:
     """Collects forms per folded key; exclusions beat places, places beat demonyms."""
 
-    _RANK = {ENTRY_EXCLUDE: 0, ENTRY_PLACE: 1, ENTRY_DEMONYM: 2}
+    _RANK = {ENTRY_EXCLUDE: 0, ENTRY_PLACE: 1, ENTRY_ABBREVIATION: 2, ENTRY_DEMONYM: 3}
 
     def __init__(self) -> None:
         self._by_key: dict[str, Entry] = {}
@@ -299,6 +306,10 @@ def load_demonyms(path: Path) -> list[tuple[str, str]]:
     return [(row["demonym"], row["place_id"]) for _, row in _rows(path, DEMONYM_COLUMNS)]
 
 
+def load_abbreviations(path: Path) -> list[tuple[str, str]]:
+    return [(row["abbreviation"], row["place_id"]) for _, row in _rows(path, ABBREVIATION_COLUMNS)]
+
+
 def load_exclusions(path: Path) -> list[tuple[str, str]]:
     return [(row["phrase"], row["what"]) for _, row in _rows(path, EXCLUSION_COLUMNS)]
 
@@ -316,7 +327,8 @@ def load_curated(directory: Path = DEFAULT_DIR) -> Gazetteer:
     unknown = sorted({pid for _, pid in demonyms} - {p.id for p in places})
     if unknown:
         raise GazetteerError(f"{directory / 'demonyms.tsv'}: place_id {unknown[0]!r} is not in any places file")
-    return Gazetteer.from_records(places, demonyms=demonyms, exclusions=exclusions)
+    abbreviations = _optional(directory / "abbreviations.tsv", load_abbreviations)
+    return Gazetteer.from_records(places, demonyms=demonyms, exclusions=exclusions, abbreviations=abbreviations)
 
 
 def _optional(path: Path, loader):

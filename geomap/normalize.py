@@ -10,7 +10,8 @@ the original with some characters changed and some removed: ``offsets[i]`` is th
 original of folded character ``i``. The steps, in order:
 
 1. case and diacritics: ``"Ḩamāh"`` -> ``"hamah"`` (a translate table, one character to one);
-2. apostrophes, ayn and hamza marks (' ’ ‘ ` ´ ʿ ʾ ʻ ʼ) are deleted: ``"Ma'arrat"`` -> ``"maarrat"``;
+2. apostrophes, ayn and hamza marks (' ’ ‘ ` ´ ʿ ʾ ʻ ʼ) are deleted: ``"Ma'arrat"`` -> ``"maarrat"``,
+   except the possessive ``'s``, whose apostrophe becomes a space (``"Dublin's"`` -> ``"dublin s"``);
 3. every other non-alphanumeric character becomes a space; runs of spaces become one;
 4. a doubled letter becomes one: ``"maarrat"`` -> ``"marat"`` (transliterations disagree on gemination);
 5. the Arabic article written with an assimilated consonant and a hyphen (``an-``, ``ash-``, ``ad-``,
@@ -37,6 +38,7 @@ _APOSTROPHES = "'’‘`´ʿʾʻʼ′ʹ"
 _HYPHENS = "-‐‑‒–—"
 _SUN_ARTICLES = ("an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "el", "al", "ul", "ud", "ur", "un")
 _ARTICLE_BEFORE_HYPHEN = re.compile(r"(?<= )(?:%s)\x01" % "|".join(sorted(_SUN_ARTICLES, key=len, reverse=True)))
+_POSSESSIVE = re.compile(r"['’](?=[sS]\b)")  # "Dublin's": the apostrophe separates, it does not join
 _EL_BEFORE_SPACE = re.compile(r"(?<= )el(?= )")
 _SPACE_ARTICLE = re.compile(r"(?<= )(?:%s)(?= )" % "|".join(sorted(_SUN_ARTICLES, key=len, reverse=True)))
 
@@ -103,7 +105,7 @@ def fold(text: str) -> Folded:
     >>> fold("Ma'arrat an-Nu'man").text
     ' marat al numan'
     """
-    mapped = (" " + text).translate(_table_bmp())
+    mapped = _POSSESSIVE.sub(" ", " " + text).translate(_table_bmp())
     codes = _to_codes(mapped)
     index = np.arange(-1, len(text), dtype=np.int64)  # position 0 is the added leading space
     index[0] = 0

