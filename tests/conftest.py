@@ -1,0 +1,44 @@
+"""Shared fixtures: the curated gazetteer, the seed article and its events table (built once per session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geomap.api import build_events
+from geomap.gazetteer import Gazetteer, load_curated
+from geomap.model import Article
+from geomap.sources import read_articles
+
+ROOT = Path(__file__).resolve().parent.parent
+GAZETTEER_DIR = ROOT / "gazetteer"
+SEEDS_DIR = ROOT / "seeds"
+SEED_PATH = SEEDS_DIR / "000_ed468d2604eec858.txt"
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    """The committed curated gazetteer of this worktree (not the installed package's data)."""
+    return load_curated(GAZETTEER_DIR)
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED_PATH
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> Article:
+    (article,) = read_articles([SEED_PATH])
+    return article
+
+
+@pytest.fixture(scope="session")
+def seed_events(seed_article, gazetteer):
+    return build_events([seed_article], gazetteer)
