@@ -21,7 +21,7 @@ FORMATS = ("csv", "geojson")
 
 
 def to_csv(events: pd.DataFrame) -> str:
-    return events.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    return events.to_csv(index=False, lineterminator="\n")
 
 
 def to_geojson(events: pd.DataFrame, *, per: str = "mention") -> str:

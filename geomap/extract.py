@@ -16,7 +16,7 @@ from geomap.normalize import Folded, fold
 
 __all__ = ["find_mentions"]
 
-_DOTTED_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_DOTTED_ABBREVIATION = re.compile(r"(?:^|[\s,])(?:[A-Za-z]\.)+[A-Za-z]$")
 
 
 def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
@@ -39,7 +39,7 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
             if text[end : end + 1] != ".":
                 continue  # "La" alone is not Louisiana; "La." after a town is
             end += 1
-        elif text[end : end + 1] == "." and _DOTTED_ABBREVIATION.fullmatch(text[start:end]):
+        elif text[end : end + 1] == "." and _DOTTED_ABBREVIATION.search(text[start:end]):
             end += 1  # "U.S." keeps its final period
         surface = text[start:end]
         if not case_allows(entry.patterns, surface):

@@ -226,11 +226,14 @@ class _EntryBuilder:
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
     """Yield (line number, row) from a TSV with a header, skipping ``#`` comments and blank lines."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        data = path.read_bytes()
     except FileNotFoundError as err:
         raise GazetteerError(f"{path}: gazetteer file not found") from err
+    try:
+        lines = data.decode("utf-8").splitlines()
     except UnicodeDecodeError as err:
-        raise GazetteerError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+        line = data[: err.start].count(b"\n") + 1
+        raise GazetteerError(f"{path}:{line}: not UTF-8 text ({err.reason} at byte {err.start})") from err
     numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")]
     if not numbered:
         raise GazetteerError(f"{path}: empty gazetteer file (expected a header: {' '.join(columns)})")
@@ -324,11 +327,19 @@ def load_curated(directory: Path = DEFAULT_DIR) -> Gazetteer:
     places = [place for path in place_files for place in load_places(path)]
     demonyms = _optional(directory / "demonyms.tsv", load_demonyms)
     exclusions = _optional(directory / "exclusions.tsv", load_exclusions)
-    unknown = sorted({pid for _, pid in demonyms} - {p.id for p in places})
-    if unknown:
-        raise GazetteerError(f"{directory / 'demonyms.tsv'}: place_id {unknown[0]!r} is not in any places file")
+    _check_demonyms(directory / "demonyms.tsv", {p.id for p in places})
     abbreviations = _optional(directory / "abbreviations.tsv", load_abbreviations)
     return Gazetteer.from_records(places, demonyms=demonyms, exclusions=exclusions, abbreviations=abbreviations)
+
+
+def _check_demonyms(path: Path, known: set[str]) -> None:
+    """Every demonym must name a curated place: a typo in place_id would silently drop it."""
+    if not path.exists():
+        return
+    for number, row in _rows(path, DEMONYM_COLUMNS):
+        if row["place_id"] not in known:
+            why = f"place_id {row['place_id']!r} is not in any places file"
+            raise _column_error(path, number, DEMONYM_COLUMNS, row, "place_id", why)
 
 
 def _optional(path: Path, loader):

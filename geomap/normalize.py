@@ -39,6 +39,7 @@ _HYPHENS = "-‐‑‒–—"
 _SUN_ARTICLES = ("an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "el", "al", "ul", "ud", "ur", "un")
 _ARTICLE_BEFORE_HYPHEN = re.compile(r"(?<= )(?:%s)\x01" % "|".join(sorted(_SUN_ARTICLES, key=len, reverse=True)))
 _POSSESSIVE = re.compile(r"['’](?=[sS]\b)")  # "Dublin's": the apostrophe separates, it does not join
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # emoji and other symbols beyond the BMP separate words
 _EL_BEFORE_SPACE = re.compile(r"(?<= )el(?= )")
 _SPACE_ARTICLE = re.compile(r"(?<= )(?:%s)(?= )" % "|".join(sorted(_SUN_ARTICLES, key=len, reverse=True)))
 
@@ -105,7 +106,7 @@ def fold(text: str) -> Folded:
     >>> fold("Ma'arrat an-Nu'man").text
     ' marat al numan'
     """
-    mapped = _POSSESSIVE.sub(" ", " " + text).translate(_table_bmp())
+    mapped = _ASTRAL.sub(" ", _POSSESSIVE.sub(" ", " " + text)).translate(_table_bmp())
     codes = _to_codes(mapped)
     index = np.arange(-1, len(text), dtype=np.int64)  # position 0 is the added leading space
     index[0] = 0

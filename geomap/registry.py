@@ -131,7 +131,9 @@ def registry_places() -> tuple[list[Place], list[tuple[str, str]]]:
     for city in cities:
         population = int(city["population"] or 0)
         aliases = tuple(
-            a for a in dict.fromkeys(city.get("alternatenames") or ()) if a != city["name"] and _usable_alias(a, allow_caps=False)
+            a
+            for a in dict.fromkeys(city.get("alternatenames") or ())
+            if a != city["name"] and _usable_alias(a, allow_caps=False)
         )
         places.append(
             Place(str(city["geonameid"]), city["name"], _city_kind(population), city["countrycode"],

@@ -89,8 +89,9 @@ def _decode(path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise SourceError(f"{path}: not UTF-8 text (invalid byte at offset {err.start})") from err
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        line = data[: err.start].count(b"\n") + 1
+        raise SourceError(f"{path}:{line}: not UTF-8 text (invalid byte at offset {err.start})") from err
+    return text  # line ends untouched: offsets must index the file's own text
 
 
 def _read_txt(path: Path) -> Article:

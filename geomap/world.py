@@ -245,7 +245,5 @@ def _collect(curated: Path, imports: Path) -> tuple[dict[str, Place], list, list
     return places, demonyms, exclusions
 
 
-
-
 def _optional_rows(path: Path, loader) -> list:
     return loader(path) if path.exists() else []

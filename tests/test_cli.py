@@ -228,11 +228,6 @@ def test_extract_only_malformed_jsonl_exits_1(tmp_path, capsys):
     assert f"{source}:2" in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: sources._decode rewrites CRLF to LF, so extract offsets of a CRLF .txt file no longer index "
-    "the file's text (model.Article: 'for a .txt file: the whole file')",
-)
 def test_extract_offsets_index_a_crlf_file(tmp_path, capsys):
     source = tmp_path / "crlf.txt"
     source.write_bytes(b"Title\r\n\r\nShelling hit Damascus and Idlib.\r\n")

@@ -84,11 +84,6 @@ def test_csv_has_the_documented_columns_and_round_trips_text(seed_events, seed_t
         assert seed_text[snippet_start : snippet_start + len(row["snippet"])] == row["snippet"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: export.to_csv uses float_format='%.6g' (6 significant digits), so Damascus lon 36.29128 is "
-    "written as 36.2913 while the gazetteer and the GeoJSON export keep 36.29128",
-)
 def test_csv_keeps_gazetteer_coordinates(seed_events):
     rows = list(csv.DictReader(io.StringIO(to_csv(seed_events))))
     damascus = next(row for row in rows if row["place_name"] == "Damascus")

@@ -88,11 +88,6 @@ def test_seed_finds_the_places_a_reader_sees(gazetteer, seed_text):
             "Idlib", "Syria", "U.S."} <= surfaces  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: possessives are lost: fold() deletes the apostrophe, so \"Russia's\" folds to ' rusias' and "
-    "extract._word_hits rejects ' russia' as not ending on a word boundary",
-)
 @pytest.mark.parametrize(
     "text, surface",
     [
@@ -112,16 +107,11 @@ def test_seed_title_names(gazetteer, seed_text):
     assert "Russia" in found and "Idlib" in found
 
 
-@pytest.mark.xfail(strict=True, reason='BUG: possessive "Syria\'s" in the seed title is not found (see above)')
 def test_seed_title_finds_syria(gazetteer, seed_text):
     title = seed_text.splitlines()[0]
     assert "Syria" in [m.surface for m in find_mentions(title, gazetteer)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a name glued to an astral emoji is not found (normalize folds only BMP symbols to spaces)",
-)
 @pytest.mark.parametrize("text", ["Idlib😀", "Breaking: 🔥Idlib under fire", "Idlib🇸🇾 tonight"])
 def test_name_next_to_emoji_is_found(gazetteer, text):
     assert [m.surface for m in find_mentions(text, gazetteer)] == ["Idlib"]
@@ -131,11 +121,6 @@ def test_name_next_to_bmp_symbol_is_found(gazetteer):
     assert [m.surface for m in find_mentions("☀Idlib✈Damascus", gazetteer)] == ["Idlib", "Damascus"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: extract.find_mentions only extends a span by its final period when the whole span is a "
-    "dotted abbreviation, so 'Washington, D.C.' comes out as 'Washington, D.C'",
-)
 def test_washington_dc_keeps_its_final_period(gazetteer):
     text = "Talks were held in Washington, D.C. on Monday."
     assert [m.surface for m in find_mentions(text, gazetteer)] == ["Washington, D.C."]

@@ -158,11 +158,6 @@ def test_demonym_of_unknown_place_names_the_file_and_the_id(tmp_path):
     assert "geomap:mars" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: gazetteer.load_curated reports an unknown demonym place_id without the line and column "
-    "(message is '<dir>/demonyms.tsv: place_id ... is not in any places file')",
-)
 def test_demonym_of_unknown_place_names_line_and_column(tmp_path):
     folder = _curated_dir(tmp_path, ["Martian\tgeomap:mars"])
     with pytest.raises(GazetteerError) as caught:
@@ -199,10 +194,6 @@ def test_non_utf8_file_names_the_path(tmp_path):
     assert str(path) in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: gazetteer._rows reports undecodable bytes as 'at byte N' without the line number",
-)
 def test_non_utf8_file_names_the_line(tmp_path):
     path = _non_utf8_file(tmp_path)
     with pytest.raises(GazetteerError) as caught:
