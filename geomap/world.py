@@ -27,7 +27,6 @@ import json
 import os
 import pickle
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from importlib import metadata
