@@ -474,7 +474,11 @@ def classify_event(
     best_type, best = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = best / (best + second) * (1.0 - math.exp(-best / 0.3))
-    used = [(c.start, c.text) for s, c in scores.get(best_type, []) if s > 0]
+    # Report the cues that decided it: those with a real share of the winning score, not every far echo.
+    top = max(
+        [s for s, _ in scores.get(best_type, [])] + [lexicon.metonym_weight if role == "metonym" else 0.0]
+    )
+    used = [(c.start, c.text) for s, c in scores.get(best_type, []) if s >= max(0.05, 0.25 * top)]
     if role == "metonym" and best_type == "diplomacy":
         offset = m_end + right.find(role_cue) if role_cue in right else max(0, left.rfind(role_cue))
         used.append((offset, role_cue))
