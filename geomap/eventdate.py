@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from geomap.sentences import sentence_bounds
 
@@ -359,6 +360,7 @@ def _full_dates(text: str) -> list[tuple[int, date]]:
     return sorted(result)
 
 
+@lru_cache(maxsize=64)
 def find_article_date(text: str) -> str | None:
     """Best guess of the article's date from its own text, as ``YYYY-MM-DD`` or None.
 

@@ -286,8 +286,20 @@ class _Cue:
     weight: float
 
 
-def _cues(sentence: str, lexicon: Lexicon) -> list[_Cue]:
-    """All cue matches of a sentence, overlaps resolved: longest first, then leftmost, then lexicon order."""
+def _cues(sentence: str, lexicon: Lexicon) -> tuple[_Cue, ...]:
+    """All cue matches of a sentence (cached: a sentence often holds several mentions)."""
+    if _load(lexicon.path) is lexicon:
+        return _cues_cached(sentence, lexicon.path)
+    return _match_cues(sentence, lexicon)
+
+
+@lru_cache(maxsize=512)
+def _cues_cached(sentence: str, path: str) -> tuple[_Cue, ...]:
+    return _match_cues(sentence, _load(path))
+
+
+def _match_cues(sentence: str, lexicon: Lexicon) -> tuple[_Cue, ...]:
+    """Cue matches, overlaps resolved: longest first, then leftmost, then lexicon order."""
     found: list[tuple[int, int, int]] = []
     for index, (_, _, pattern) in enumerate(lexicon.cue_groups):
         found.extend((m.start(), m.end(), index) for m in pattern.finditer(sentence))
@@ -302,7 +314,7 @@ def _cues(sentence: str, lexicon: Lexicon) -> list[_Cue]:
         if type_:
             cues.append(_Cue(start, end, sentence[start:end], type_, weight))
     cues.sort(key=lambda c: c.start)
-    return cues
+    return tuple(cues)
 
 
 def _between_factor(gap: str, lexicon: Lexicon) -> float:
