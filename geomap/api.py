@@ -16,7 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from geomap.errors import SourceError
+from geomap.eventdate import event_date
 from geomap.events import events_table
+from geomap.eventtype import classify_event
 from geomap.extract import find_mentions
 from geomap.fileio import atomic_write_text
 from geomap.gazetteer import DEFAULT_DIR, Gazetteer, load_curated
@@ -24,6 +26,7 @@ from geomap.model import Article, Toponym
 from geomap.recognize import recognise
 from geomap.render import save_map
 from geomap.resolve import resolve
+from geomap.sentences import sentence_bounds
 from geomap.sources import read_articles
 
 __all__ = ["load_gazetteer", "geoparse", "parse_articles", "build_events", "build_map", "extract", "BuildReport"]
@@ -98,10 +101,13 @@ def build_map(
     return report
 
 
-def toponym_record(top: Toponym) -> dict:
-    """One toponym of ``geomap extract`` output (a stable scripting and evaluation interface)."""
+def toponym_record(top: Toponym, article: Article | None = None) -> dict:
+    """One toponym of ``geomap extract`` output (a stable scripting and evaluation interface).
+
+    With ``article``, the record also carries the event type and date read from its sentence.
+    """
     place = top.place
-    return {
+    record = {
         "start": top.start,
         "end": top.end,
         "surface": top.surface,
@@ -116,6 +122,19 @@ def toponym_record(top: Toponym) -> dict:
         "reason": top.reason,
         "relation": top.relation,
     }
+    if article is not None:
+        s_start, s_end = sentence_bounds(article.text, top.start, top.end)
+        event = classify_event(article.text, top.start, top.end, sentence_start=s_start, sentence_end=s_end)
+        when = event_date(
+            article.text, top.start, top.end, article_date=article.date, sentence_start=s_start, sentence_end=s_end
+        )
+        record |= {
+            "event_type": event.type,
+            "event_cues": list(event.cues),
+            "event_date": when.date,
+            "date_source": when.source,
+        }
+    return record
 
 
 def extract(
@@ -124,15 +143,19 @@ def extract(
     *,
     gazetteer: Gazetteer | None = None,
     on_skip: Callable[[SourceError], None] | None = None,
+    events: bool = True,
 ) -> int:
-    """Write one JSON line per article: ``{"id", "toponyms": [...]}``; returns the article count."""
+    """Write one JSON line per article: ``{"id", "toponyms": [...]}``; returns the article count.
+
+    ``events=False`` leaves out the event type and date of each toponym (faster).
+    """
     articles = read_articles(sources, on_skip=on_skip)
     if not articles:
         raise SourceError("no readable article in the given sources; nothing was written")
     gaz = gazetteer or load_gazetteer()
     lines = []
     for article, toponyms in parse_articles(articles, gaz):
-        record = {"id": article.id, "toponyms": [toponym_record(t) for t in toponyms]}
+        record = {"id": article.id, "toponyms": [toponym_record(t, article if events else None) for t in toponyms]}
         lines.append(json.dumps(record, ensure_ascii=False, sort_keys=False))
     atomic_write_text(Path(output), "\n".join(lines) + "\n")
     return len(articles)

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from geomap.eventdate import event_date
+from geomap.eventtype import classify_event
 from geomap.model import Article, Toponym
 from geomap.sentences import SentenceIndex
 
@@ -38,6 +40,12 @@ EVENT_COLUMNS: dict[str, str] = {
     "relation": "spatial relation written before the mention ('outskirts of', 'northern'), or ''",
     "snippet": "the sentence that contains the mention",
     "snippet_start": "offset of the snippet in the article text (mention = snippet[start-s:end-s])",
+    "event_type": "what happened there, from the sentence: airstrike, shelling, ground_fighting, drone_attack, "
+    "explosion, displacement, disaster, protest, diplomacy, or mention_only",
+    "event_confidence": "0..1: how sure the event type is",
+    "event_cues": "the words that decided the event type, joined by '; '",
+    "event_date": "ISO 8601 date of the event (YYYY-MM-DD, YYYY-MM or YYYY), or None",
+    "date_source": "'explicit' (a date in the sentence), 'relative' ('Tuesday', 'last year'), 'article', or None",
 }
 
 
@@ -51,6 +59,10 @@ def article_rows(article: Article, toponyms: Sequence[Toponym]) -> list[dict]:
         s_start, s_end = sentences.at(top.start)
         s_end = max(s_end, top.end)
         place = top.place
+        event = classify_event(article.text, top.start, top.end, sentence_start=s_start, sentence_end=s_end)
+        when = event_date(
+            article.text, top.start, top.end, article_date=article.date, sentence_start=s_start, sentence_end=s_end
+        )
         rows.append(
             {
                 "article_id": article.id,
@@ -74,6 +86,11 @@ def article_rows(article: Article, toponyms: Sequence[Toponym]) -> list[dict]:
                 "relation": top.relation,
                 "snippet": article.text[s_start:s_end],
                 "snippet_start": s_start,
+                "event_type": event.type,
+                "event_confidence": event.confidence,
+                "event_cues": "; ".join(event.cues),
+                "event_date": when.date,
+                "date_source": when.source,
             }
         )
     return rows

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
-__all__ = ["sentence_spans", "sentence_at"]
+__all__ = ["SentenceIndex", "sentence_at", "sentence_bounds", "sentence_spans"]
 
 _ABBREVIATIONS = frozenset(
     [
@@ -64,7 +65,13 @@ _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of each sentence, whitespace trimmed, covering the text in order."""
+    """``[start, end)`` of each sentence, whitespace trimmed, covering the text in order.
+
+    Examples
+    --------
+    >>> sentence_spans("The U.S. said so. Moscow agreed.")
+    [(0, 17), (18, 32)]
+    """
     spans = []
     start = 0
     for found in _END.finditer(text):
@@ -107,3 +114,26 @@ class SentenceIndex:
 def sentence_at(text: str, offset: int) -> tuple[int, int]:
     """The sentence containing ``offset``."""
     return SentenceIndex(text).at(offset)
+
+
+@lru_cache(maxsize=64)
+def _index(text: str) -> SentenceIndex:
+    return SentenceIndex(text)
+
+
+def sentence_bounds(
+    text: str, start: int, end: int, sentence_start: int | None = None, sentence_end: int | None = None
+) -> tuple[int, int]:
+    """The sentence span containing ``[start, end)``; bounds the caller already knows win.
+
+    A mention that straddles a detected boundary (an abbreviation the splitter does not know)
+    gets the union of the sentences it touches. Cached per text: a pipeline asks for the sentence
+    of every mention of the same article.
+    """
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"Expected 0 <= start <= end <= len(text), instead got: start={start!r}, end={end!r}")
+    index = _index(text)
+    lo, hi = index.at(start)
+    last_lo, last_hi = index.at(max(start, end - 1))
+    lo, hi = min(lo, last_lo, start), max(hi, last_hi, end)
+    return (sentence_start if sentence_start is not None else lo, sentence_end if sentence_end is not None else hi)

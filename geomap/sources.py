@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from geomap.errors import SourceError
+from geomap.eventdate import find_article_date
 from geomap.model import Article
 
 __all__ = ["ARTICLE_SUFFIXES", "iter_source_files", "read_articles", "read_file"]
@@ -99,7 +100,7 @@ def _read_txt(path: Path) -> Article:
     if not text.strip():
         raise SourceError(f"{path}: empty article")
     title = next(line.strip() for line in text.splitlines() if line.strip())
-    return Article(id=path.stem, title=title, text=text, path=path.as_posix())
+    return Article(id=path.stem, title=title, text=text, date=find_article_date(text), path=path.as_posix())
 
 
 def _read_jsonl(path: Path) -> Iterator[Article]:
@@ -120,7 +121,7 @@ def _read_jsonl(path: Path) -> Iterator[Article]:
             id=article_id,
             title=title,
             text=body,
-            date=_optional_str(record.get("date")),
+            date=_optional_str(record.get("date")) or find_article_date(body),
             url=_optional_str(record.get("url")),
             source=_optional_str(record.get("source")),
             path=path.as_posix(),

@@ -1,0 +1,501 @@
+"""Event type of a place mention: what happened *there*, according to its sentence.
+
+A map of place names is not yet a map of events. This module reads the sentence (and
+clause) around a mention and decides whether the place was bombed, shelled, fought
+over, hit by drones, shaken by an explosion, emptied by flight, struck by a disaster,
+filled with protesters, stood for a government ("Moscow said"), or was only mentioned.
+
+Why rules and not a model: the lexicon is a reviewable data file
+(``gazetteer/event_types.toml``), every decision names the cue words that made it,
+and the same input always gives the same output. The rules are deliberately few:
+
+* cue phrases per type in three weight tiers, longest match wins across types;
+* proximity in tokens and clause boundaries (commas weaken, ``;``/``—``/"but" cut);
+* the link between cue and place: target prepositions ("on the town of X",
+  "against X") and the undergoer ("X was shelled") add weight;
+* the role of the place: origin ("flying from X", "X-based") and government
+  metonymy ("Moscow said", "accused Moscow") override what happened nearby;
+* negation ("no shelling in X") and hypotheticals ("threatened to strike X") cancel
+  a cue, while failure does not ("unsuccessful drone attacks against X" is still a
+  drone attack at X) and denial only lowers confidence;
+* a named weapon or actor absorbs generic verbs ("a drone fired a missile at X" is a
+  drone attack, "demonstrators stormed X" a protest).
+
+Limits: no parser, so long-distance syntax (a place three clauses from its verb) and
+coordination are approximated by distance. See ``docs/events.md`` for the evaluation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from geomap.errors import GeomapError
+from geomap.sentences import sentence_bounds
+
+__all__ = ["EVENT_TYPES", "EventType", "Lexicon", "LexiconError", "classify_event", "load_lexicon"]
+
+DEFAULT_LEXICON = Path(__file__).resolve().parents[1] / "gazetteer" / "event_types.toml"
+MENTION_ONLY = "mention_only"
+EVENT_TYPES = (
+    "airstrike",
+    "shelling",
+    "ground_fighting",
+    "drone_attack",
+    "explosion",
+    "displacement",
+    "disaster",
+    "protest",
+    "diplomacy",
+    MENTION_ONLY,
+)
+_TOKEN = re.compile(r"\w+")
+_STRONG_BOUNDARY = re.compile(r"[;:()\[\]\u2014\u2013]|\s-\s|\b(?:but|while|whereas|although|though)\b", re.IGNORECASE)
+
+
+class LexiconError(GeomapError, ValueError):
+    """The event-type lexicon file is missing, unreadable or inconsistent."""
+
+
+@dataclass(frozen=True)
+class EventType:
+    """The event type of one mention.
+
+    Attributes
+    ----------
+    type : str
+        One of :data:`EVENT_TYPES`.
+    confidence : float
+        0..1, rounded to 2 decimals: how clearly the winning type beat the others.
+    cues : tuple of str
+        The words of the text that decided it, in text order (empty when nothing did).
+    """
+
+    type: str
+    confidence: float
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    type: str
+    weight: float
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled form of ``event_types.toml``; build it with :func:`load_lexicon`."""
+
+    path: str
+    types: tuple[str, ...]
+    type_weights: tuple[tuple[str, float], ...]
+    cue_groups: tuple[tuple[str, float, re.Pattern[str]], ...]  # (type, tier weight, pattern); type "" = ignore
+    absorbs: tuple[tuple[str, re.Pattern[str]], ...]
+    negation: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    alleged: re.Pattern[str]
+    alleged_factor: float
+    setting: re.Pattern[str]
+    setting_factor: float
+    identity_left: re.Pattern[str]
+    identity_right: re.Pattern[str]
+    identity_factor: float
+    source_left: re.Pattern[str]
+    source_breakers: frozenset[str]
+    source_window: int
+    source_factor: float
+    source_keeps: frozenset[str]
+    metonym_right: re.Pattern[str]
+    metonym_object: re.Pattern[str]
+    metonym_possessive: re.Pattern[str]
+    metonym_weight: float
+    metonym_damp: float
+    link_before: re.Pattern[str]
+    link_after: re.Pattern[str]
+    threshold: float
+    proximity_scale: float
+    comma_factor: float
+    boundary_factor: float
+    extra_cue_share: float
+    link_bonus: float
+    modifier_window: int
+    hypothetical_window: int
+
+    def type_weight(self, type_: str) -> float:
+        return dict(self.type_weights)[type_]
+
+
+def _phrase_regex(phrase: str) -> str:
+    """Translate the lexicon phrase syntax (space = space/hyphen run, trailing * = word ending)."""
+    words = phrase.strip().lower().split()
+    parts = []
+    for word in words:
+        if word.endswith("*"):
+            parts.append(re.escape(word[:-1]) + r"[\w']*")
+        else:
+            parts.append(re.escape(word))
+    return r"[\s\-]+".join(parts)
+
+
+def _alternation(phrases: list[str]) -> str:
+    ordered = sorted({p.strip().lower() for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
+    return "|".join(_phrase_regex(p) for p in ordered) or r"(?!x)x"
+
+
+def _words(phrases: list[str]) -> re.Pattern[str]:
+    """Match any of ``phrases`` as whole words."""
+    return re.compile(r"(?<![\w'])(?:" + _alternation(phrases) + r")(?![\w'])", re.IGNORECASE)
+
+
+def _ending(phrases: list[str]) -> re.Pattern[str]:
+    """Match any of ``phrases`` as the last words before the end of a string."""
+    return re.compile(r"(?:^|\W)(?:" + _alternation(phrases) + r")\W*$", re.IGNORECASE)
+
+
+def _table(data: dict, *keys: str) -> dict:
+    node = data
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            raise LexiconError(f"Event-type lexicon lacks [{'.'.join(keys)}]; add it to the TOML file.")
+        node = node[key]
+    return node
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> Lexicon:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise LexiconError(f"Cannot read event-type lexicon {path!r}: {err}") from err
+    settings = _table(data, "settings")
+    tiers = _table(data, "tiers")
+    types_table = _table(data, "types")
+    unknown = set(types_table) - set(EVENT_TYPES)
+    if unknown:
+        raise LexiconError(f"Unknown event types {sorted(unknown)!r} in {path!r}; expected some of {EVENT_TYPES!r}.")
+
+    # One pattern per (type, tier); overlaps between them are resolved in `_cues` by length,
+    # so that the longest phrase wins across types ("general strike" over "strike").
+    cue_groups: list[tuple[str, float, re.Pattern[str]]] = []
+    absorbs: list[tuple[str, re.Pattern[str]]] = []
+    for type_, spec in types_table.items():
+        for tier, weight in tiers.items():
+            if spec.get(tier):
+                cue_groups.append((type_, float(weight), _words(spec[tier])))
+        if spec.get("absorbs"):
+            absorbs.append((type_, re.compile(r"^(?:" + _alternation(spec["absorbs"]) + r")$", re.IGNORECASE)))
+    cue_groups.append(("", 0.0, _words(_table(data, "ignore")["phrases"])))
+
+    metonym = _table(data, "metonym")
+    skip = r"(?:\s+(?:" + _alternation(metonym["skip"]) + r"))*"
+    and_words = int(metonym["and_words"])
+    conj = r"(?:\s+(?:and|or)(?:\s+[\w'\-]+){1," + str(and_words) + r"}?)?"
+    verbs = _alternation(metonym["verbs"])
+    roles_identity = _table(data, "roles", "identity")
+    roles_source = _table(data, "roles", "source")
+    link = _table(data, "link")
+    return Lexicon(
+        path=path,
+        types=tuple(types_table),
+        type_weights=tuple((t, float(spec.get("weight", 1.0))) for t, spec in types_table.items()),
+        cue_groups=tuple(cue_groups),
+        absorbs=tuple(absorbs),
+        negation=_ending(_table(data, "negation")["before"]),
+        hypothetical=re.compile(
+            r"(?:^|\W)(?:" + _alternation(_table(data, "hypothetical")["before"]) + r")\W", re.IGNORECASE
+        ),
+        alleged=re.compile(r"(?:^|\W)(?:" + _alternation(_table(data, "alleged")["before"]) + r")\W", re.IGNORECASE),
+        alleged_factor=float(data["alleged"]["factor"]),
+        setting=re.compile(
+            r"(?:^|\W)(?:" + _alternation(_table(data, "setting")["before"]) + r")(?:\s+[\w'\-]+)?\s*$",
+            re.IGNORECASE,
+        ),
+        setting_factor=float(data["setting"]["factor"]),
+        identity_left=_ending(roles_identity["left"]),
+        identity_right=re.compile(
+            r"^(?:" + "|".join(re.escape(r) for r in roles_identity["right"]) + r")\b", re.IGNORECASE
+        ),
+        identity_factor=float(roles_identity["factor"]),
+        source_left=re.compile(r"(?:^|\W)(" + _alternation(roles_source["left"]) + r")\W", re.IGNORECASE),
+        source_breakers=frozenset(w.lower() for w in roles_source["breakers"]),
+        source_window=int(roles_source["window"]),
+        source_factor=float(roles_source["factor"]),
+        source_keeps=frozenset(roles_source["keeps"]),
+        metonym_right=re.compile(r"^(?:'s?)?" + conj + skip + r"\s+(" + verbs + r")\b", re.IGNORECASE),
+        metonym_object=_ending(metonym["object_of"]),
+        metonym_possessive=re.compile(r"^'s?\s+(" + _alternation(metonym["possessive"]) + r")\b", re.IGNORECASE),
+        metonym_weight=float(metonym["weight"]),
+        metonym_damp=float(metonym["damp_others"]),
+        link_before=re.compile(
+            r"(?:^|\W)(?:" + _alternation(link["prepositions"]) + r")"
+            r"(?:\s+(?:the|a|an))?(?:\s+[\w'\-]+){0,2}?(?:\s+of)?\s*$|^\s*(?:the\s+)?$",
+            re.IGNORECASE,
+        ),
+        link_after=re.compile(r"^\s*(?:" + _alternation(link["after"]) + r")\b", re.IGNORECASE),
+        threshold=float(settings["threshold"]),
+        proximity_scale=float(settings["proximity_scale"]),
+        comma_factor=float(settings["comma_factor"]),
+        boundary_factor=float(settings["boundary_factor"]),
+        extra_cue_share=float(settings["extra_cue_share"]),
+        link_bonus=float(settings["link_bonus"]),
+        modifier_window=int(settings["modifier_window"]),
+        hypothetical_window=int(settings["hypothetical_window"]),
+    )
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Load and compile the event-type lexicon, once per path (cached).
+
+    Parameters
+    ----------
+    path : Path, optional
+        A TOML file in the format of ``gazetteer/event_types.toml`` (the default).
+        Pass another file to try a lexicon change without editing the shipped one.
+
+    Raises
+    ------
+    LexiconError
+        The file is missing, is not TOML, or lacks a required table.
+    """
+    return _load(str(Path(path or DEFAULT_LEXICON).resolve()))
+
+
+@dataclass(frozen=True)
+class _Cue:
+    start: int
+    end: int
+    text: str
+    type: str
+    weight: float
+
+
+def _cues(sentence: str, lexicon: Lexicon) -> tuple[_Cue, ...]:
+    """All cue matches of a sentence (cached: a sentence often holds several mentions)."""
+    if _load(lexicon.path) is lexicon:
+        return _cues_cached(sentence, lexicon.path)
+    return _match_cues(sentence, lexicon)
+
+
+@lru_cache(maxsize=512)
+def _cues_cached(sentence: str, path: str) -> tuple[_Cue, ...]:
+    return _match_cues(sentence, _load(path))
+
+
+def _match_cues(sentence: str, lexicon: Lexicon) -> tuple[_Cue, ...]:
+    """Cue matches, overlaps resolved: longest first, then leftmost, then lexicon order."""
+    found: list[tuple[int, int, int]] = []
+    for index, (_, _, pattern) in enumerate(lexicon.cue_groups):
+        found.extend((m.start(), m.end(), index) for m in pattern.finditer(sentence))
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0], f[2]))
+    taken: list[tuple[int, int]] = []
+    cues: list[_Cue] = []
+    for start, end, index in found:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        type_, weight, _ = lexicon.cue_groups[index]
+        if type_:
+            cues.append(_Cue(start, end, sentence[start:end], type_, weight))
+    cues.sort(key=lambda c: c.start)
+    return tuple(cues)
+
+
+def _between_factor(gap: str, lexicon: Lexicon) -> float:
+    strong = len(_STRONG_BOUNDARY.findall(gap))
+    commas = gap.count(",")
+    return (lexicon.comma_factor**commas) * (lexicon.boundary_factor**strong)
+
+
+def _last_tokens(text: str, n: int) -> str:
+    tokens = list(_TOKEN.finditer(text))
+    if len(tokens) <= n:
+        return text
+    return text[tokens[-n].start() :]
+
+
+def _place_role(left: str, right: str, lexicon: Lexicon) -> tuple[str, str]:
+    """Role of the place from its immediate context: ("identity"|"source"|"metonym"|"", cue)."""
+    right_stripped = right.lstrip()
+    if lexicon.identity_right.match(right):
+        return "identity", right.strip().split()[0].rstrip(",.")
+    match = lexicon.identity_left.search(left)
+    if match:
+        return "identity", match.group().strip(" ,")
+    if lexicon.metonym_object.search(left):
+        return "metonym", lexicon.metonym_object.search(left).group().strip(" ,")
+    ends_with_preposition = re.search(
+        r"\b(?:in|on|at|of|from|to|near|into|over|around|across|outside|against|for|with|by|toward|towards)\s*$",
+        left,
+        re.IGNORECASE,
+    )
+    if not ends_with_preposition and not re.search(r"\b(?:the|a|an)\s*$", left, re.IGNORECASE):
+        verb = lexicon.metonym_right.match(right)
+        if verb:
+            return "metonym", verb.group(1)
+        possessive = lexicon.metonym_possessive.match(right_stripped if right.startswith("'") else right)
+        if possessive:
+            return "metonym", possessive.group(1)
+    window = _last_tokens(left, lexicon.source_window)
+    matches = list(lexicon.source_left.finditer(window))
+    if matches:
+        last = matches[-1]
+        after = window[last.end(1) :]
+        if not any(t.group().lower() in lexicon.source_breakers for t in _TOKEN.finditer(after)):
+            return "source", last.group(1)
+    return "", ""
+
+
+def _score(cue: _Cue, sentence: str, m_start: int, m_end: int, lexicon: Lexicon) -> tuple[float, str]:
+    """Score one cue for the mention at sentence offsets [m_start, m_end); also say why it was cancelled."""
+    before_cue = sentence[: cue.start]
+    if lexicon.negation.search(_last_tokens(before_cue, lexicon.modifier_window)):
+        return 0.0, "negated"
+    if lexicon.hypothetical.search(_last_tokens(before_cue, lexicon.hypothetical_window) + " "):
+        return 0.0, "hypothetical"
+    if cue.end <= m_start:
+        gap = sentence[cue.end : m_start]
+        linked = bool(lexicon.link_before.search(gap)) and len(_TOKEN.findall(gap)) <= 6
+    else:
+        gap = sentence[m_end : cue.start]
+        linked = bool(lexicon.link_after.match(gap))
+    distance = len(_TOKEN.findall(gap))
+    score = cue.weight * lexicon.type_weight(cue.type)
+    score *= 1.0 / (1.0 + distance / lexicon.proximity_scale)
+    score *= _between_factor(gap, lexicon)
+    if linked and not _STRONG_BOUNDARY.search(gap):
+        score *= lexicon.link_bonus
+    if lexicon.alleged.search(_last_tokens(before_cue, lexicon.hypothetical_window) + " "):
+        score *= lexicon.alleged_factor
+    if lexicon.setting.search(before_cue):
+        score *= lexicon.setting_factor
+    return score, ""
+
+
+def _absorb(cues: list[_Cue], sentence: str, lexicon: Lexicon) -> list[_Cue]:
+    """Retype generic cues to the type of a named agent in the same clause ("drone ... missile")."""
+    result = []
+    for cue in cues:
+        new_type = cue.type
+        best_gap = None
+        for agent_type, pattern in lexicon.absorbs:
+            if agent_type == cue.type or not pattern.match(cue.text.lower()):
+                continue
+            for other in cues:
+                if other.type != agent_type or other is cue:
+                    continue
+                lo, hi = sorted((other.end, cue.start)) if other.end <= cue.start else (cue.end, other.start)
+                gap = sentence[lo:hi]
+                if _STRONG_BOUNDARY.search(gap) or gap.count(",") > 1:
+                    continue
+                size = len(_TOKEN.findall(gap))
+                if size <= 10 and (best_gap is None or size < best_gap):
+                    best_gap, new_type = size, agent_type
+        result.append(cue if new_type == cue.type else _Cue(cue.start, cue.end, cue.text, new_type, cue.weight))
+    return result
+
+
+def classify_event(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    sentence_start: int | None = None,
+    sentence_end: int | None = None,
+    lexicon: Lexicon | None = None,
+) -> EventType:
+    """Classify what happened at the place mentioned at ``text[start:end]``.
+
+    Parameters
+    ----------
+    text : str
+        The full article text (so that offsets from the extractor can be used as they are).
+    start, end : int
+        Character offsets of the place mention, ``text[start:end]``.
+    sentence_start, sentence_end : int, optional
+        Bounds of the mention's sentence when the caller has them; otherwise the sentence
+        is found with :func:`geomap.sentences.sentence_bounds`.
+    lexicon : Lexicon, optional
+        A lexicon from :func:`load_lexicon`; the shipped one by default.
+
+    Returns
+    -------
+    EventType
+        ``type`` from :data:`EVENT_TYPES`, ``confidence`` in 0..1 and the deciding ``cues``.
+
+    Examples
+    --------
+    >>> s = "Russian jets flying from Khmeimim bombed Kafr Ruma on Tuesday."
+    >>> classify_event(s, s.index("Kafr"), s.index(" on Tue")).type
+    'airstrike'
+    >>> classify_event(s, s.index("Khmeimim"), s.index(" bombed"))
+    EventType(type='mention_only', confidence=0.8, cues=('from',))
+    """
+    lexicon = lexicon or load_lexicon()
+    s_start, s_end = sentence_bounds(text, start, end, sentence_start, sentence_end)
+    sentence = text[s_start:s_end]
+    m_start, m_end = start - s_start, end - s_start
+    left, right = sentence[:m_start], sentence[m_end:]
+    role, role_cue = _place_role(left, right, lexicon)
+
+    cues = [c for c in _cues(sentence, lexicon) if c.end <= m_start or c.start >= m_end]
+    cues = _absorb(cues, sentence, lexicon)
+    scores: dict[str, list[tuple[float, _Cue]]] = {}
+    cancelled: list[tuple[str, _Cue]] = []
+    for cue in cues:
+        score, why = _score(cue, sentence, m_start, m_end, lexicon)
+        if why:
+            cancelled.append((why, cue))
+            continue
+        if role == "identity":
+            score *= lexicon.identity_factor
+        elif role == "source" and cue.type not in lexicon.source_keeps:
+            score *= lexicon.source_factor
+        elif role == "metonym" and cue.type != "diplomacy":
+            score *= lexicon.metonym_damp
+        scores.setdefault(cue.type, []).append((score, cue))
+
+    totals: dict[str, float] = {}
+    for type_, items in scores.items():
+        values = sorted((s for s, _ in items), reverse=True)
+        totals[type_] = values[0] + lexicon.extra_cue_share * sum(values[1:])
+    if role == "metonym":
+        totals["diplomacy"] = totals.get("diplomacy", 0.0) + lexicon.metonym_weight
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], lexicon.types.index(kv[0])))
+
+    if not ranked or ranked[0][1] < lexicon.threshold:
+        return _mention_only(role, role_cue, cancelled, ranked, lexicon)
+    best_type, best = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    confidence = best / (best + second) * (1.0 - math.exp(-best / 0.3))
+    # Report the cues that decided it: those with a real share of the winning score, not every far echo.
+    top = max([s for s, _ in scores.get(best_type, [])] + [lexicon.metonym_weight if role == "metonym" else 0.0])
+    used = [(c.start, c.text) for s, c in scores.get(best_type, []) if s >= max(0.05, 0.25 * top)]
+    if role == "metonym" and best_type == "diplomacy":
+        offset = m_end + right.find(role_cue) if role_cue in right else max(0, left.rfind(role_cue))
+        used.append((offset, role_cue))
+    return EventType(best_type, round(min(confidence, 0.99), 2), tuple(t for _, t in sorted(used)))
+
+
+def _mention_only(
+    role: str,
+    role_cue: str,
+    cancelled: list[tuple[str, _Cue]],
+    ranked: list[tuple[str, float]],
+    lexicon: Lexicon,
+) -> EventType:
+    """Nothing happened at the place; say why through the confidence and the cues."""
+    if role in ("identity", "source"):
+        return EventType(MENTION_ONLY, 0.8, (role_cue,))
+    if cancelled:
+        why = cancelled[0][0]
+        return EventType(MENTION_ONLY, 0.75 if why == "negated" else 0.6, tuple(c.text for _, c in cancelled))
+    if not ranked:
+        return EventType(MENTION_ONLY, 0.9, ())
+    weakness = 1.0 - ranked[0][1] / lexicon.threshold
+    return EventType(MENTION_ONLY, round(0.5 + 0.4 * weakness, 2), ())
