@@ -14,12 +14,10 @@ Example::
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from geomap.eventtype import EVENT_TYPES, classify_event
 

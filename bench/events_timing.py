@@ -7,13 +7,11 @@ Example::
 
 from __future__ import annotations
 
-import sys
 import time
 import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from geomap import eventtype
 from geomap.eventdate import event_date, find_article_date
