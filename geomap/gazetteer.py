@@ -193,7 +193,7 @@ class Gazetteer:
 class _EntryBuilder:
     """Collects forms per folded key; exclusions beat places, places beat demonyms."""
 
-    _RANK = {ENTRY_EXCLUDE: 0, ENTRY_PLACE: 1, ENTRY_ABBREVIATION: 2, ENTRY_DEMONYM: 3}
+    _RANK = {ENTRY_EXCLUDE: 0, ENTRY_ABBREVIATION: 1, ENTRY_PLACE: 2, ENTRY_DEMONYM: 3}
 
     def __init__(self) -> None:
         self._by_key: dict[str, Entry] = {}

@@ -1,10 +1,19 @@
 """Pick the place each mention refers to, with a confidence and the reason.
 
-Why scores and not rules: a name like "Idlib" is both a city and a governorate; the words around
-it ("Idlib province", "the Idlib region", "southern Idlib"), the countries the article talks about
-and the other places it names all pull one way or the other. Each signal adds to a candidate's
-score; the confidence is the winner's share of the softmax over candidates, so a clear context
-gives a high confidence and a coin toss gives about 0.5. The reason lists the signals that decided.
+Why scores and not rules: "Paris" is a city in France and a town in Texas; "Idlib" is a city and a
+governorate. The words around a mention ("Idlib province", "Paris, Texas", "southern Idlib"), the
+countries and states the article names, and the other places it mentions all pull one way or the
+other. Each signal adds to a candidate's score:
+
+* prior: kind (countries and first-level divisions first) and population;
+* qualifier: "Alexandria, La." or "Paris, Texas" names the state or country the place lies in;
+* words around: "X province", "province of X", "southern X" favour areas; "city of X" favours towns;
+* article context: the countries (demonyms included) and first-level divisions the article mentions;
+* proximity: candidates within 250 km of the article's other places (a second pass, after a first
+  pass without it has placed them).
+
+The confidence is the winner's share of the softmax over candidates, so a clear context gives a high
+confidence and a coin toss about 0.5; the reason lists the signals that decided.
 """
 
 from __future__ import annotations
@@ -13,8 +22,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from geopy.distance import great_circle
+import numpy as np
 
 from geomap.gazetteer import Gazetteer
 from geomap.model import ADMIN_KINDS, POPULATED_KINDS, Match, Place, Toponym
@@ -35,25 +45,46 @@ _RELATION_BEFORE = re.compile(
     rf"\b(outskirts of|near|close to|(?:{_DIRECTION}) of|outside|around)\s+(?:the\s+)?(?:\w+\s+of\s+)?$", re.I
 )
 
-#: Base preference by kind when nothing else is known: a bare name is most often the populated place.
-_KIND_PRIOR = {"country": 2.0, "city": 1.5, "town": 1.0, "military base": 1.0, "province": 0.5, "village": 0.5}
-_CONTEXT_COUNTRY_BONUS = 1.5
-_NEAR_BONUS = 1.0
-_NEAR_KM = 250.0
+#: Base preference by kind when nothing else is known.
+_KIND_PRIOR = {
+    "continent": 3.0, "country": 3.0, "province": 2.0, "region": 1.5, "city": 1.0, "town": 0.5,
+    "military base": 1.0, "village": 0.0,
+}  # fmt: skip
+_POPULATION_WEIGHT = 0.35
+_QUALIFIER_BONUS = 6.0
 _CUE_BONUS = 4.0
+_ADMIN1_BONUS = 2.5
+_COUNTRY_BONUS = 2.5
+_NEAR_BONUS = 1.5
+_NEAR_KM = 250.0
+_EARTH_KM = 6371.0
+
+
+@dataclass
+class _Context:
+    """What the whole article says: its countries and first-level divisions, with weights."""
+
+    countries: Counter = field(default_factory=Counter)
+    admin1: set[tuple[str, str]] = field(default_factory=set)
+    anchors: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    anchor_owner: list[str] = field(default_factory=list)
 
 
 def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[Toponym]:
-    """Resolve every match of one article, in the order given.
-
-    Unambiguous mentions are resolved first; they and the demonyms give the article's countries
-    and anchor points, which then help the ambiguous ones.
-    """
+    """Resolve every match of one article, in the order given."""
     candidates = [[gazetteer.place(pid) for pid in match.place_ids] for match in matches]
-    anchors = [cands[0] for cands in candidates if len(cands) == 1]
-    countries = Counter(place.country for place in anchors if place.country)
-    points = [(p.lat, p.lon) for p, m in zip(anchors, matches) if p.kind not in ADMIN_KINDS and m.type == "place"]
-    return [_resolve_one(text, match, cands, countries, points) for match, cands in zip(matches, candidates)]
+    context = _article_context(matches, candidates)
+    qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
+    first = [
+        _resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)
+    ]
+    _add_anchors(context, first)
+    if not len(context.anchors):
+        return first
+    return [
+        _resolve_one(text, m, c, q, context) if len(c) > 1 else top
+        for m, c, q, top in zip(matches, candidates, qualifiers, first, strict=True)
+    ]
 
 
 def relation_of(text: str, start: int) -> str:
@@ -66,8 +97,42 @@ def relation_of(text: str, start: int) -> str:
     return direction.group(1).lower().replace(" ", "-") if direction else ""
 
 
+def _article_context(matches: Sequence[Match], candidates: list[list[Place]]) -> _Context:
+    """Countries weighted by how many mentions could lie in them; divisions that are named."""
+    context = _Context()
+    for match, cands in zip(matches, candidates, strict=True):
+        countries = {p.country for p in cands if p.country}
+        for country in countries:
+            context.countries[country] += 1.0 / len(countries)
+        for place in cands:
+            if place.kind == "province" and len(cands) <= 3:
+                context.admin1.add((place.country, place.name))
+    return context
+
+
+def _add_anchors(context: _Context, first: list[Toponym]) -> None:
+    points, owners = [], []
+    for top in first:
+        if top.place is None or top.type != "place" or top.place.kind in ADMIN_KINDS or top.confidence < 0.6:
+            continue
+        points.append((top.place.lat, top.place.lon))
+        owners.append(top.surface.lower())
+    context.anchors = np.radians(np.array(points, dtype=float)) if points else np.zeros((0, 2))
+    context.anchor_owner = owners
+
+
+def _qualifier_places(text: str, matches: Sequence[Match], candidates: list[list[Place]], i: int) -> list[Place]:
+    """Places named right after a comma ("Paris, Texas"): the state or country this one lies in."""
+    if i + 1 >= len(matches):
+        return []
+    gap = text[matches[i].end : matches[i + 1].start]
+    if gap.strip() != "," or len(gap) > 3:
+        return []
+    return [p for p in candidates[i + 1] if p.kind in ("province", "country")]
+
+
 def _resolve_one(
-    text: str, match: Match, cands: list[Place], countries: Counter, points: list[tuple[float, float]]
+    text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context
 ) -> Toponym:
     relation = relation_of(text, match.start)
     if not cands:
@@ -78,13 +143,30 @@ def _resolve_one(
     if len(cands) == 1:
         return Toponym(match.start, match.end, match.surface, "place", cands[0], 0.9, "only candidate", relation)
     cues = _context_cues(text, match, relation)
-    scored = [(_score(place, cues, countries, points), place) for place in cands]
-    scored.sort(key=lambda item: (-item[0][0], item[1].id))
-    best_score, best = scored[0]
-    total = sum(math.exp(score[0] - best_score[0]) for score, _ in scored)
+    near = _near_counts(cands, context, match.surface.lower())
+    scored = [_score(place, cues, qualifiers, context, n) for place, n in zip(cands, near, strict=True)]
+    order = sorted(range(len(cands)), key=lambda i: (-scored[i][0], cands[i].id))
+    best = order[0]
+    total = sum(math.exp(scored[i][0] - scored[best][0]) for i in order)
     confidence = round(0.95 / total, 2)
-    reason = "; ".join(best_score[1]) or "most likely kind and population"
-    return Toponym(match.start, match.end, match.surface, "place", best, confidence, reason, relation)
+    reason = "; ".join(scored[best][1]) or "most likely kind and population"
+    return Toponym(match.start, match.end, match.surface, "place", cands[best], confidence, reason, relation)
+
+
+def _near_counts(cands: list[Place], context: _Context, surface: str) -> list[int]:
+    """For each candidate, how many of the article's other anchor places lie within 250 km."""
+    if not len(context.anchors):
+        return [0] * len(cands)
+    keep = np.array([owner != surface for owner in context.anchor_owner])
+    anchors = context.anchors[keep]
+    if not len(anchors):
+        return [0] * len(cands)
+    points = np.radians(np.array([(p.lat, p.lon) for p in cands], dtype=float))
+    lat1, lon1 = points[:, :1], points[:, 1:]
+    lat2, lon2 = anchors[:, 0][None, :], anchors[:, 1][None, :]
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    return [int(n) for n in (km < _NEAR_KM).sum(axis=1)]
 
 
 def _context_cues(text: str, match: Match, relation: str) -> set[str]:
@@ -100,21 +182,43 @@ def _context_cues(text: str, match: Match, relation: str) -> set[str]:
     return cues
 
 
-def _score(place: Place, cues: set[str], countries: Counter, points) -> tuple[float, list[str]]:
-    score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 1) * 0.3
+def _score(
+    place: Place, cues: set[str], qualifiers: list[Place], context: _Context, near: int
+) -> tuple[float, list[str]]:
+    score = _KIND_PRIOR.get(place.kind, 0.5) + math.log10(place.population + 1) * _POPULATION_WEIGHT
     why: list[str] = []
+    if any(_lies_in(place, q) for q in qualifiers):
+        score += _QUALIFIER_BONUS
+        why.append(f"qualified by {qualifiers[0].name}")
     if "admin" in cues and place.kind in ADMIN_KINDS:
         score += _CUE_BONUS
         why.append(f"context names an area ({place.kind})")
     if "populated" in cues and place.kind in POPULATED_KINDS:
         score += _CUE_BONUS
         why.append(f"context names a {place.kind}")
-    if place.country and countries.get(place.country):
-        score += _CONTEXT_COUNTRY_BONUS
-        why.append(f"article is about {place.country}")
-    if points and any(great_circle(point, (place.lat, place.lon)).km < _NEAR_KM for point in points):
-        score += _NEAR_BONUS
-        why.append("near the article's other places")
-    if not why and place.kind in POPULATED_KINDS:
-        why.append("a bare name is the populated place")
+    if place.admin1 and (place.country, place.admin1) in context.admin1:
+        score += _ADMIN1_BONUS
+        why.append(f"article names {place.admin1}")
+    share = _country_share(context, place.country)
+    if share > 0:
+        score += _COUNTRY_BONUS * share
+        why.append(f"article is about {place.country} ({share:.0%} of mentions)")
+    if near:
+        score += _NEAR_BONUS * min(near, 3) / 3 + _NEAR_BONUS / 2
+        why.append(f"{near} of the article's places within {_NEAR_KM:.0f} km")
     return score, why
+
+
+def _country_share(context: _Context, country: str) -> float:
+    total = sum(context.countries.values())
+    if not total or not country:
+        return 0.0
+    return context.countries.get(country, 0.0) / total
+
+
+def _lies_in(place: Place, container: Place) -> bool:
+    if container.kind == "country":
+        return place.country == container.country and place.id != container.id
+    return place.country == container.country and place.admin1 == container.name
+
+
