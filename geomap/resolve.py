@@ -47,14 +47,14 @@ _RELATION_BEFORE = re.compile(
 
 #: Base preference by kind when nothing else is known.
 _KIND_PRIOR = {
-    "continent": 3.0, "country": 3.0, "province": 2.0, "region": 1.5, "city": 1.0, "town": 0.5,
+    "continent": 3.0, "country": 3.0, "province": 1.0, "region": 1.0, "city": 1.0, "town": 0.5,
     "military base": 1.0, "village": 0.0,
 }  # fmt: skip
 _POPULATION_WEIGHT = 0.35
 _QUALIFIER_BONUS = 6.0
 _CUE_BONUS = 4.0
 _ADMIN1_BONUS = 2.5
-_COUNTRY_BONUS = 2.5
+_COUNTRY_BONUS = 3.0
 _NEAR_BONUS = 1.5
 _NEAR_KM = 250.0
 _EARTH_KM = 6371.0
@@ -75,9 +75,7 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
     candidates = [[gazetteer.place(pid) for pid in match.place_ids] for match in matches]
     context = _article_context(matches, candidates)
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
-    first = [
-        _resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)
-    ]
+    first = [_resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)]
     _add_anchors(context, first)
     if not len(context.anchors):
         return first
@@ -131,9 +129,7 @@ def _qualifier_places(text: str, matches: Sequence[Match], candidates: list[list
     return [p for p in candidates[i + 1] if p.kind in ("province", "country")]
 
 
-def _resolve_one(
-    text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context
-) -> Toponym:
+def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context) -> Toponym:
     relation = relation_of(text, match.start)
     if not cands:
         return Toponym(match.start, match.end, match.surface, match.type, None, 0.0, "no candidate", relation)
@@ -220,5 +216,3 @@ def _lies_in(place: Place, container: Place) -> bool:
     if container.kind == "country":
         return place.country == container.country and place.id != container.id
     return place.country == container.country and place.admin1 == container.name
-
-
