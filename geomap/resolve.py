@@ -73,7 +73,7 @@ class _Context:
 def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[Toponym]:
     """Resolve every match of one article, in the order given."""
     candidates = [[gazetteer.place(pid) for pid in match.place_ids] for match in matches]
-    context = _article_context(matches, candidates)
+    context = _article_context(candidates)
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
     first = [_resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)]
     _add_anchors(context, first)
@@ -95,10 +95,10 @@ def relation_of(text: str, start: int) -> str:
     return direction.group(1).lower().replace(" ", "-") if direction else ""
 
 
-def _article_context(matches: Sequence[Match], candidates: list[list[Place]]) -> _Context:
+def _article_context(candidates: list[list[Place]]) -> _Context:
     """Countries weighted by how many mentions could lie in them; divisions that are named."""
     context = _Context()
-    for match, cands in zip(matches, candidates, strict=True):
+    for cands in candidates:
         countries = {p.country for p in cands if p.country}
         for country in countries:
             context.countries[country] += 1.0 / len(countries)
