@@ -209,24 +209,32 @@ def _read_json(path: Path, fields: FieldMap) -> Iterator[Article]:
 
 def _record_article(record: object, fields: FieldMap, *, path: Path, where: str, default_id: str) -> Article:
     """One JSON record as an :class:`Article`; ``fields`` renames our field names to the record's."""
-    text_key = fields.get("text", "text")
-    if not isinstance(record, dict) or not isinstance(record.get(text_key), str):
-        hint = "" if text_key != "text" else " (map another name with --field text=NAME)"
-        raise SourceError(f"{where}: expected an object with a string field {text_key!r}{hint}")
+    if not isinstance(record, dict):
+        raise SourceError(f"{where}: expected a JSON object, not {type(record).__name__}")
 
-    def get(name: str) -> str | None:
+    def get(name: str) -> object:
+        """The mapped field, else our own name: one mapping serves a folder of mixed files."""
         value = record.get(fields.get(name, name))
+        return record.get(name) if value in (None, "") else value
+
+    body = get("text")
+    if not isinstance(body, str):
+        wanted = " or ".join(repr(n) for n in dict.fromkeys([fields.get("text", "text"), "text"]))
+        hint = "" if "text" in fields else " (map another name with --field text=NAME)"
+        raise SourceError(f"{where}: expected an object with a string field {wanted}{hint}")
+
+    def get_str(name: str) -> str | None:
+        value = get(name)
         return str(value) if value not in (None, "") else None
 
-    body = record[text_key]
-    article_id = get("id") or default_id
+    article_id = get_str("id") or default_id
     return Article(
         id=article_id,
-        title=get("title") or _first_line(body, article_id),
+        title=get_str("title") or _first_line(body, article_id),
         text=body,
-        date=get("date") or _date_from_text(body),
-        url=get("url"),
-        source=get("source"),
+        date=get_str("date") or _date_from_text(body),
+        url=get_str("url"),
+        source=get_str("source"),
         path=path.as_posix(),
     )
 
