@@ -149,3 +149,41 @@ def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path):
     bogus.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError, match="delete it to rebuild"):
         Store(bogus)
+
+
+def test_geojson_export_is_rfc7946_per_mention_and_per_place(tmp_path, gazetteer):
+    from geomap.cli import main
+
+    write_articles(tmp_path / "news", 4)
+    store = tmp_path / "shared.sqlite"
+    for per in ("mention", "place"):
+        out = tmp_path / f"{per}.geojson"
+        assert main(["export", str(tmp_path / "news"), "-o", str(out), "--per", per, "--store", str(store), "-q"]) == 0
+        collection = json.loads(out.read_text())
+        assert collection["type"] == "FeatureCollection" and collection["features"]
+        for feature in collection["features"]:
+            lon, lat = feature["geometry"]["coordinates"]
+            place = gazetteer.place(feature["properties"]["place_id"])
+            assert (lon, lat) == (round(place.lon, 6), round(place.lat, 6))  # [lon, lat], not [lat, lon]
+    assert "mentions" in collection["features"][0]["properties"]
+
+
+def test_cli_levels_summary_and_progress_only_on_a_terminal(tmp_path, capsys, monkeypatch):
+    import sys
+
+    from geomap.cli import main
+
+    write_articles(tmp_path / "news", 3)
+    out = tmp_path / "map.html"
+    assert main(["build", str(tmp_path / "news"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "3 articles (3 new, 0 changed, 0 removed, 0 unchanged)" in err
+    assert "\x1b[" not in err  # no progress bar in a pipe
+    assert main(["build", str(tmp_path / "news"), "-o", str(out), "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["build", str(tmp_path / "news"), "-o", str(out), "-v"]) == 0
+    assert "parsed 0 articles" in capsys.readouterr().err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    (tmp_path / "news" / "extra.txt").write_text("Extra\n\nShelling hit Idlib.\n")
+    assert main(["build", str(tmp_path / "news"), "-o", str(out)]) == 0
+    assert "1 new" in capsys.readouterr().err
