@@ -2,7 +2,11 @@
 
 Every :class:`~geomap.errors.GeomapError` becomes one line on stderr and its exit code; see
 :mod:`geomap.errors` for the table (0 ok, 1 error and nothing written, 2 bad command line,
-3 written but some inputs skipped).
+3 written but some inputs skipped, 130 interrupted).
+
+Output levels: errors always; ``-q`` hides the summary line and progress bar, ``-qq`` also the
+"skipped" lines; ``-v`` adds the store path and per-run counts. The progress bar appears only when
+stderr is a terminal, so pipes, cron and CI logs stay quiet.
 """
 
 from __future__ import annotations
@@ -15,13 +19,19 @@ from pathlib import Path
 
 from geomap import api
 from geomap.errors import EXIT_OK, EXIT_PARTIAL, GeomapError, SourceError
-from geomap.export import FORMATS, write_export
+from geomap.export import FORMATS, PER
+from geomap.sources import FIELDS, parse_field_options
 
 __all__ = ["main", "build_parser"]
 
 _BUILD_EXAMPLES = """examples:
   geomap build seeds/ -o maps/index.html
   geomap build news/2020-01/ extra.txt -o maps/idlib.html --title "Idlib, January 2020"
+  geomap build dump.jsonl -o maps/dump.html --field text=body --field title=headline
+
+Re-runs are incremental: the store (default FILE.html.geomap.sqlite) keeps every article's rows,
+so only new or changed articles are parsed; articles of files no longer given are dropped.
+exit codes: 0 ok, 1 error (nothing written), 2 bad command line, 3 written but some inputs skipped.
 """
 _EXTRACT_EXAMPLES = """examples:
   geomap extract seeds/ -o pred.jsonl
@@ -33,7 +43,17 @@ output: one JSON line per article, {"id": ..., "toponyms": [{"start", "end", "su
 """
 _EXPORT_EXAMPLES = """examples:
   geomap export seeds/ --format csv -o maps/events.csv
-  geomap export seeds/ --format geojson -o maps/events.geojson
+  geomap export seeds/ --format geojson --per place -o maps/places.geojson
+  geomap export news/ -o maps/events.parquet --store maps/index.html.geomap.sqlite
+
+GeoJSON follows RFC 7946: one Point feature per mention (default) or per place, [lon, lat].
+"""
+_WATCH_EXAMPLES = """examples:
+  geomap watch news/ -o maps/index.html
+  geomap watch news/ -o maps/index.html --debounce 5
+
+Builds once, then again whenever article files appear or change (after --debounce seconds of
+quiet). Bad files are reported and skipped; Ctrl-C or SIGTERM stops it cleanly (exit 0).
 """
 
 
@@ -47,30 +67,57 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--gazetteer", type=Path, default=None, help="folder of curated gazetteer TSV files")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    sources_help = "article files (.txt, .html, .json, .jsonl, RSS/Atom .xml/.rss/.atom) or folders"
     build = _command(commands, "build", "build an interactive HTML map from articles", _BUILD_EXAMPLES)
-    build.add_argument("sources", nargs="+", metavar="SOURCE", help="article files (.txt, .jsonl) or folders")
+    build.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
     build.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.html", help="map to write")
     build.add_argument("--title", default="geomap", help="title of the map page")
+    _store_options(build)
 
     extract = _command(commands, "extract", "write the toponyms of each article as JSON lines", _EXTRACT_EXAMPLES)
-    extract.add_argument("sources", nargs="+", metavar="INPUT", help="article files (.txt, .jsonl) or folders")
+    extract.add_argument("sources", nargs="+", metavar="INPUT", help=sources_help)
     extract.add_argument("-o", "--output", required=True, type=Path, metavar="PRED.jsonl")
 
-    export = _command(commands, "export", "write the events table as CSV or GeoJSON", _EXPORT_EXAMPLES)
-    export.add_argument("sources", nargs="+", metavar="SOURCE")
+    export = _command(commands, "export", "write the events table as CSV, GeoJSON or Parquet", _EXPORT_EXAMPLES)
+    export.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
     export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     export.add_argument("--format", choices=FORMATS, default=None, help="default: from the output suffix")
+    export.add_argument("--per", choices=PER, default="mention", help="GeoJSON features per mention or per place")
+    _store_options(export)
+
+    watch = _command(commands, "watch", "rebuild the map whenever articles appear or change", _WATCH_EXAMPLES)
+    watch.add_argument("folder", type=Path, metavar="FOLDER", help="folder of article files to watch")
+    watch.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.html", help="map to write")
+    watch.add_argument("--title", default="geomap", help="title of the map page")
+    watch.add_argument("--debounce", type=float, default=2.0, metavar="SECONDS", help="quiet time before a rebuild")
+    _store_options(watch)
     return parser
 
 
+def _store_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--store", type=Path, default=None, metavar="PATH", help="the incremental store (default: FILE.geomap.sqlite)"
+    )
+    command.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="FIELD=NAME",
+        help=f"read JSON field NAME as FIELD ({', '.join(FIELDS)}); repeatable",
+    )
+
+
 def _command(commands, name: str, help_text: str, examples: str) -> argparse.ArgumentParser:
-    return commands.add_parser(
+    command = commands.add_parser(
         name,
         help=help_text,
         description=help_text,
         epilog=examples,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    command.add_argument("-v", "--verbose", action="count", default=0, help="say more (repeatable)")
+    command.add_argument("-q", "--quiet", action="count", default=0, help="say less: -q no summary, -qq no skips")
+    return command
 
 
 def _version() -> str:
@@ -91,41 +138,97 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _warn_skip(err: SourceError) -> None:
-    print(f"geomap: skipped: {err}", file=sys.stderr)
+class _Output:
+    """Where messages go, by level (1 = default): the CLI's only knowledge of verbosity."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.level = 1 + getattr(args, "verbose", 0) - getattr(args, "quiet", 0)
+        self.skipped: list[SourceError] = []
+
+    def say(self, message: str, *, level: int = 1) -> None:
+        if self.level >= level:
+            print(f"geomap: {message}", file=sys.stderr)
+
+    def skip(self, err: SourceError) -> None:
+        self.skipped.append(err)
+        self.say(f"skipped: {err}", level=0)
+
+    def progress(self):
+        """A context manager yielding a ``progress(done, total)`` callback, or None off a terminal."""
+        if self.level < 1 or not sys.stderr.isatty():
+            return _NoProgress()
+        return _RichProgress()
+
+
+class _NoProgress:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+class _RichProgress:
+    """A rich progress bar on stderr, updated at most ten times a second."""
+
+    def __enter__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(
+            TextColumn("geomap: reading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self._bar.start()
+        self._task = self._bar.add_task("files", total=None)
+        self._last = 0.0
+
+        def update(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done == total or now - self._last > 0.1:
+                self._last = now
+                self._bar.update(self._task, completed=done, total=total)
+
+        return update
+
+    def __exit__(self, *exc) -> None:
+        self._bar.stop()
 
 
 def _run(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
+    out = _Output(args)
     gazetteer = api.load_gazetteer(args.gazetteer) if args.gazetteer else None
+    fields = parse_field_options(getattr(args, "field", []))
     if args.command == "build":
-        report = api.build_map(args.sources, args.output, gazetteer=gazetteer, title=args.title, on_skip=_warn_skip)
-        seconds = time.perf_counter() - started
-        print(
-            f"geomap: wrote {args.output}: {report.articles} articles, {report.mentions} mentions, "
-            f"{report.places} places ({len(report.skipped)} skipped) in {seconds:.1f} s",
-            file=sys.stderr,
-        )
-        return EXIT_PARTIAL if report.skipped else EXIT_OK
-    skipped: list[SourceError] = []
-
-    def on_skip(err: SourceError) -> None:
-        skipped.append(err)
-        _warn_skip(err)
-
-    if args.command == "extract":
-        count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=on_skip)
-        print(f"geomap: wrote {args.output}: {count} articles", file=sys.stderr)
+        out.say(f"store {args.store or api.default_store_path(args.output)}", level=2)
+        with out.progress() as progress:
+            report = api.build_map(
+                args.sources, args.output, gazetteer=gazetteer, title=args.title, store=args.store, fields=fields,
+                on_skip=out.skip, progress=progress,
+            )  # fmt: skip
+        out.say(f"wrote {args.output}: {report.summary()}")
+        out.say(f"parsed {report.parsed} articles, {report.rows} rows", level=2)
+    elif args.command == "extract":
+        started = time.perf_counter()
+        count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip)
+        out.say(f"wrote {args.output}: {count} articles in {time.perf_counter() - started:.1f} s")
     elif args.command == "export":
         fmt = args.format or args.output.suffix.lstrip(".").lower()
         if fmt not in FORMATS:
             raise GeomapError(
                 f"{args.output}: cannot tell the format from the suffix; pass --format {'|'.join(FORMATS)}"
             )
-        articles = api.read_articles(args.sources, on_skip=on_skip)
-        if not articles:
-            raise SourceError("no readable article in the given sources; nothing was written")
-        events = api.build_events(articles, gazetteer or api.load_gazetteer())
-        write_export(events, args.output, fmt=fmt)
-        print(f"geomap: wrote {args.output}: {len(events)} rows", file=sys.stderr)
-    return EXIT_PARTIAL if skipped else EXIT_OK
+        with out.progress() as progress:
+            report = api.export(
+                args.sources, args.output, fmt=fmt, per=args.per, gazetteer=gazetteer, store=args.store,
+                fields=fields, on_skip=out.skip, progress=progress,
+            )  # fmt: skip
+        out.say(f"wrote {args.output}: {report.rows} rows; {report.summary()}")
+    elif args.command == "watch":
+        from geomap.watch import watch
+
+        return watch(
+            args.folder, args.output, gazetteer=gazetteer, title=args.title, store=args.store, fields=fields,
+            debounce=args.debounce, say=out.say, on_skip=out.skip,
+        )  # fmt: skip
+    return EXIT_PARTIAL if out.skipped else EXIT_OK

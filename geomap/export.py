@@ -1,23 +1,26 @@
-"""Exports of the events table: CSV and GeoJSON (RFC 7946), byte-deterministic and atomic.
+"""Exports of the events table: CSV, GeoJSON (RFC 7946) and Parquet, byte-deterministic and atomic.
 
 Why our own GeoJSON writer: it is twenty lines with the standard library, keeps [lon, lat] order,
 rounds coordinates and sorts keys, so two runs give the same bytes (geopandas would add a heavy
-dependency for no gain here).
+dependency for no gain here). Parquet goes through pyarrow (``pandas.DataFrame.to_parquet``), which
+writes no timestamps, so it is deterministic too for one pyarrow version.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from pathlib import Path
 
 import pandas as pd
 
-from geomap.fileio import atomic_write_text
+from geomap.fileio import atomic_write_bytes, atomic_write_text
 
-__all__ = ["to_csv", "to_geojson", "write_export", "FORMATS"]
+__all__ = ["to_csv", "to_geojson", "to_parquet", "write_export", "FORMATS", "PER"]
 
-FORMATS = ("csv", "geojson")
+FORMATS = ("csv", "geojson", "parquet")
+PER = ("mention", "place")
 
 
 def to_csv(events: pd.DataFrame) -> str:
@@ -67,10 +70,20 @@ def _place_feature(place_id: str, rows: pd.DataFrame) -> dict:
     return {"type": "Feature", "geometry": _point(first.lat, first.lon), "properties": properties}
 
 
-def write_export(events: pd.DataFrame, path: Path, *, fmt: str) -> None:
+def to_parquet(events: pd.DataFrame) -> bytes:
+    """The table as Parquet bytes (needs pyarrow); column types as in the DataFrame."""
+    buffer = io.BytesIO()
+    events.to_parquet(buffer, index=False, engine="pyarrow")
+    return buffer.getvalue()
+
+
+def write_export(events: pd.DataFrame, path: Path, *, fmt: str, per: str = "mention") -> None:
+    """Write ``events`` to ``path`` atomically as ``fmt``; ``per`` applies to GeoJSON (mention or place)."""
     if fmt == "csv":
         atomic_write_text(path, to_csv(events))
     elif fmt == "geojson":
-        atomic_write_text(path, to_geojson(events))
+        atomic_write_text(path, to_geojson(events, per=per))
+    elif fmt == "parquet":
+        atomic_write_bytes(path, to_parquet(events))
     else:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import geomap.api
 from geomap.api import build_events
 from geomap.gazetteer import Gazetteer, load_curated
 from geomap.model import Article
@@ -42,3 +43,17 @@ def seed_article() -> Article:
 @pytest.fixture(scope="session")
 def seed_events(seed_article, gazetteer):
     return build_events([seed_article], gazetteer)
+
+
+@pytest.fixture
+def parse_calls(monkeypatch):
+    """Counts calls of ``geomap.api.geoparse``: how many articles a build really parsed."""
+    calls: list[int] = []
+    real = geomap.api.geoparse
+
+    def counting(text, gazetteer):
+        calls.append(1)
+        return real(text, gazetteer)
+
+    monkeypatch.setattr(geomap.api, "geoparse", counting)
+    return calls

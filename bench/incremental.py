@@ -1,0 +1,135 @@
+"""Benchmark: the cost of adding one article to a store of N (default 100,000) articles.
+
+Usage::
+
+    python bench/incremental.py                 # 100k articles in a temporary folder
+    python bench/incremental.py --articles 10000 --workdir /tmp/geomap-bench
+
+How the big store is made: N real .txt files are written, then one real ``Store.update`` reads
+every file, hashes it, builds its rows with ``article_rows`` and stores them. To keep the setup to
+seconds rather than minutes, the *geoparse* result is cached per article body (bodies come from a
+pool of 500; titles carry no place names, so offsets are the same); every other step is the real
+one. The timed part is then fully real: one new file is added, and ``geomap build`` /
+``geomap export`` run end to end as subprocesses, plus the same steps in-process for a breakdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from articlegen import _TEMPLATES, place_names  # noqa: E402
+
+from geomap import api  # noqa: E402
+from geomap.events import article_rows  # noqa: E402
+from geomap.export import to_csv  # noqa: E402
+from geomap.render import render_map  # noqa: E402
+from geomap.store import Store  # noqa: E402
+
+POOL = 500
+
+
+def make_corpus(folder: Path, count: int, *, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    names = place_names()
+    bodies = [
+        " ".join(rng.choice(_TEMPLATES).format(a=rng.choice(names), b=rng.choice(names), n=7) for _ in range(2))
+        for _ in range(POOL)
+    ]
+    for number in range(count):
+        shard = folder / f"{number // 1000:03d}"
+        shard.mkdir(parents=True, exist_ok=True)
+        text = f"Report {number:07d}\n\nPublished on January {number % 28 + 1}, 2020.\n\n{bodies[number % POOL]}\n"
+        (shard / f"a{number:07d}.txt").write_text(text, encoding="utf-8")
+
+
+def fill_store(folder: Path, store: Path) -> float:
+    gaz = api.load_gazetteer()
+    cache: dict[str, list] = {}
+
+    def rows_for(article):
+        body = article.text.split("\n\n", 2)[-1]
+        if body not in cache:
+            cache[body] = api.geoparse(article.text, gaz)
+        return article_rows(article, cache[body])
+
+    started = time.perf_counter()
+    with Store(store) as opened:
+        opened.update([folder], rows_for=rows_for, version=api.pipeline_version(gaz))
+    return time.perf_counter() - started
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="geomap-bench-"))
+    news, out = work / "news", work / "map.html"
+    store = work / "store.sqlite"
+    geomap = [sys.executable, "-m", "geomap"]
+    results: list[tuple[str, float]] = []
+
+    if not store.exists():
+        started = time.perf_counter()
+        make_corpus(news, args.articles)
+        results.append((f"setup: write {args.articles} .txt files", time.perf_counter() - started))
+        results.append(("setup: fill the store (geoparse cached per body)", fill_store(news, store)))
+    store_mb = store.stat().st_size / 1e6
+
+    build = [*geomap, "build", str(news), "-o", str(out), "--store", str(store)]
+    results.append(("build, nothing new (end to end, incl. render)", timed(build)))
+    extra = news / "new" / f"n{time.time_ns()}.txt"
+    extra.parent.mkdir(exist_ok=True)
+    extra.write_text("Breaking\n\nShelling hit Saraqib and Ariha on Monday.\n", encoding="utf-8")
+    results.append(("build, 1 new article (end to end, incl. render)", timed(build)))
+    extra2 = extra.with_name(f"n{time.time_ns()}.txt")
+    extra2.write_text("Breaking\n\nAid reached Palmyra.\n", encoding="utf-8")
+    csv_out = work / "events.csv"
+    export = [*geomap, "export", str(news), "-o", str(csv_out), "--store", str(store)]
+    results.append(("export csv, 1 new article (end to end)", timed(export)))
+
+    # In-process breakdown of one more incremental run
+    extra3 = extra.with_name(f"n{time.time_ns()}.txt")
+    extra3.write_text("Breaking\n\nTalks in Moscow.\n", encoding="utf-8")
+    gaz = api.load_gazetteer()
+    with Store(store) as opened:
+        started = time.perf_counter()
+        update = opened.update(
+            [news], rows_for=lambda a: article_rows(a, api.geoparse(a.text, gaz)), version=api.pipeline_version(gaz)
+        )
+        step = f"  update: stat {len(update.files)} files, parse {update.parsed} new"
+        results.append((step, time.perf_counter() - started))
+        started = time.perf_counter()
+        events = opened.events(update.files)
+        results.append((f"  load the events table ({len(events)} rows) from the store", time.perf_counter() - started))
+    started = time.perf_counter()
+    to_csv(events)
+    results.append(("  CSV text of the table", time.perf_counter() - started))
+    started = time.perf_counter()
+    html = render_map(events)
+    results.append((f"  render the map ({len(html) / 1e6:.0f} MB of HTML)", time.perf_counter() - started))
+
+    print(f"geomap incremental benchmark: {args.articles} articles, store {store_mb:.0f} MB, {work}")
+    print("| step | seconds |\n|---|---:|")
+    for name, seconds in results:
+        print(f"| {name} | {seconds:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,411 @@
+"""The local store: articles and their events-table rows in one SQLite file, so re-runs are incremental.
+
+Why: users re-run geomap from cron jobs whenever new articles arrive, sometimes over hundreds of
+thousands of articles. Re-parsing everything each time is slow; keeping rows in memory is lost on a
+crash. The store keeps, per article, the sha256 of its content (id, title, text, date, url, source)
+and the rows :func:`geomap.events.article_rows` made of it, so a build only parses what is new or
+changed and re-renders the table from stored rows.
+
+Layout (``PRAGMA user_version`` = :data:`SCHEMA_VERSION`)::
+
+    meta(key, value)                      version token of the pipeline, reader options
+    files(path, size, mtime_ns, articles) stat of each source file read in full
+    articles(path, idx, hash, article_id) the idx-th article of a file, by content hash
+    parsed(hash, version, rows)           which pipeline version produced the rows of a hash
+    rows(hash, seq, data)                 one events-table row as a JSON object
+
+Rows are JSON objects, so new columns (``event_type``, ...) need no schema migration: the pipeline
+version token (gazetteer version + the columns of :data:`~geomap.events.EVENT_COLUMNS`) changes and
+every article is re-resolved on the next update (all of them, not only those a change affects).
+
+Safety: WAL mode; an article's rows are replaced inside one transaction, and work is committed in
+small batches, so a process killed at any point leaves a consistent store and the next run resumes.
+One writer at a time: ``<store>.lock`` is taken with ``filelock`` (timeout 0) and a second build
+fails at once with :class:`~geomap.errors.StoreError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from geomap.errors import SourceError, StoreError
+from geomap.events import EVENT_COLUMNS
+from geomap.model import Article
+from geomap.sources import iter_source_files, read_file
+
+__all__ = ["SCHEMA_VERSION", "MEMORY", "Store", "StoreUpdate", "article_hash", "default_store_path"]
+
+SCHEMA_VERSION = 1
+#: Pass as ``path`` for a throw-away store that lives in memory (no file, no lock).
+MEMORY = ":memory:"
+_BATCH = 200  # articles per transaction: small enough to lose little to a kill, large enough to be fast
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, articles INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    path TEXT NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL, article_id TEXT NOT NULL,
+    PRIMARY KEY (path, idx)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS articles_hash ON articles (hash);
+CREATE TABLE IF NOT EXISTS parsed (hash TEXT PRIMARY KEY, version TEXT NOT NULL, rows INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rows (
+    hash TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (hash, seq)
+) WITHOUT ROWID;
+"""
+
+
+def default_store_path(output: str | Path) -> Path:
+    """``maps/index.html`` -> ``maps/index.html.geomap.sqlite``: the store lives next to what it feeds."""
+    output = Path(output)
+    return output.with_name(output.name + ".geomap.sqlite")
+
+
+def article_hash(article: Article) -> str:
+    """sha256 of what the rows depend on: id, title, text and metadata (not the file path)."""
+    fields = [article.id, article.title, article.text, article.date, article.url, article.source]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class StoreUpdate:
+    """What :meth:`Store.update` did. ``parsed`` counts calls of ``rows_for`` (0 when nothing is new)."""
+
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    parsed: int = 0
+    files: list[str] = field(default_factory=list)  # the readable source files, in source order
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def articles(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+
+class Store:
+    """An open store; use as a context manager so that the lock is released.
+
+    Parameters
+    ----------
+    path
+        The SQLite file (created when missing), or :data:`MEMORY`.
+    lock
+        Take ``<path>.lock`` so that a concurrent build fails fast instead of interleaving.
+
+    Examples
+    --------
+    >>> from geomap.store import Store, MEMORY
+    >>> with Store(MEMORY) as store:
+    ...     len(store.events([]))
+    0
+    """
+
+    def __init__(self, path: str | Path, *, lock: bool = True) -> None:
+        self.path = path if path == MEMORY else Path(path)
+        self._lock = None
+        if self.path != MEMORY:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if lock:
+                self._lock = _acquire_lock(self.path)
+        try:
+            self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=5.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._init_schema()
+        except sqlite3.DatabaseError as err:
+            self._release()
+            why = f"not a usable geomap store ({err}); delete it to rebuild from sources"
+            raise StoreError(f"{self.path}: {why}") from err
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+            self._db = None
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _init_schema(self) -> None:
+        found = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if found == SCHEMA_VERSION:
+            return
+        if found != 0:
+            raise StoreError(
+                f"{self.path}: store schema {found}, this geomap uses {SCHEMA_VERSION}; delete the store to rebuild"
+            )
+        # One script, one transaction: a kill during creation leaves no half-made schema.
+        self._db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
+
+    def _transaction(self):
+        return _Transaction(self._db)
+
+    def integrity_check(self) -> str:
+        """``"ok"`` or SQLite's first complaint (``PRAGMA integrity_check``)."""
+        return self._db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # -- update ---------------------------------------------------------------------------------
+
+    def update(
+        self,
+        sources: Iterable[str | Path],
+        *,
+        rows_for: Callable[[Article], list[dict]],
+        version: str,
+        fields: Mapping[str, str] | None = None,
+        on_skip: Callable[[SourceError], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> StoreUpdate:
+        """Bring the store in line with ``sources``: parse new/changed articles, drop removed ones.
+
+        A file whose size and mtime are those recorded is not even read. ``version`` identifies the
+        pipeline (gazetteer and columns); rows made by another version are made again. ``rows_for``
+        turns one article into its events-table rows; ``progress(done, total)`` is called per file.
+        """
+        report = StoreUpdate()
+        files = iter_source_files(sources)
+        reader = json.dumps(sorted((fields or {}).items()))
+        with self._transaction():
+            if self._meta("version") != version or self._meta("reader") != reader:
+                # Another pipeline or reader: every file must be read again (hashes still spare the unchanged).
+                self._db.execute("DELETE FROM files")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("version", version), ("reader", reader)]
+                )
+        known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, articles FROM files")}
+        stale_hashes: set[str] = set()
+        batch = _Batch(self._db)
+        try:
+            for done, path in enumerate(files, 1):
+                key = path.as_posix()
+                try:
+                    stat = path.stat()
+                except OSError as err:
+                    unreadable = SourceError(f"{path}: cannot read ({err.strerror})")
+                    self._skip(report, on_skip, unreadable, key, stale_hashes, batch)
+                    continue
+                seen = known.get(key)
+                if seen is not None and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
+                    report.unchanged += seen[2]
+                    report.files.append(key)
+                else:
+                    try:
+                        articles = list(read_file(path, fields=fields))
+                    except SourceError as err:
+                        self._skip(report, on_skip, err, key, stale_hashes, batch)
+                        continue
+                    self._store_file(key, stat, articles, rows_for, version, report, batch, stale_hashes)
+                    report.files.append(key)
+                if progress is not None:
+                    progress(done, len(files))
+            batch.commit()
+            self._drop_removed(set(report.files), report, stale_hashes)
+        finally:
+            batch.rollback()
+        return report
+
+    def _skip(self, report, on_skip, err: SourceError, key: str, stale_hashes: set[str], batch: _Batch) -> None:
+        """An unreadable file is reported and its old articles leave the map (as a fresh build would)."""
+        batch.commit()
+        report.skipped.append(str(err))
+        if on_skip is not None:
+            on_skip(err)
+        with self._transaction():
+            stale_hashes.update(h for (h,) in self._db.execute("SELECT hash FROM articles WHERE path = ?", (key,)))
+            self._db.execute("DELETE FROM articles WHERE path = ?", (key,))
+            self._db.execute("DELETE FROM files WHERE path = ?", (key,))
+
+    def _store_file(self, key, stat, articles, rows_for, version, report, batch, stale_hashes) -> None:
+        db = self._db
+        old = dict(db.execute("SELECT idx, hash FROM articles WHERE path = ?", (key,)).fetchall())
+        for idx, article in enumerate(articles):
+            digest = article_hash(article)
+            before = old.get(idx)
+            if before is None:
+                report.new += 1
+            elif before != digest:
+                report.changed += 1
+                stale_hashes.add(before)
+            else:
+                report.unchanged += 1
+            parsed = db.execute("SELECT version FROM parsed WHERE hash = ?", (digest,)).fetchone()
+            if parsed is None or parsed[0] != version:
+                rows = rows_for(article)
+                report.parsed += 1
+                batch.begin()
+                db.execute("DELETE FROM rows WHERE hash = ?", (digest,))
+                db.executemany(
+                    "INSERT INTO rows VALUES (?, ?, ?)",
+                    [(digest, seq, json.dumps(row, ensure_ascii=False)) for seq, row in enumerate(rows)],
+                )
+                db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (digest, version, len(rows)))
+            if before != digest:
+                batch.begin()
+                db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", (key, idx, digest, article.id))
+            batch.tick()
+        batch.begin()
+        gone = [h for idx, h in old.items() if idx >= len(articles)]
+        report.removed += len(gone)
+        stale_hashes.update(gone)
+        db.execute("DELETE FROM articles WHERE path = ? AND idx >= ?", (key, len(articles)))
+        db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (key, stat.st_size, stat.st_mtime_ns, len(articles))
+        )
+        batch.tick()
+
+    def _drop_removed(self, current: set[str], report: StoreUpdate, stale_hashes: set[str]) -> None:
+        """Drop the articles of files no longer in the sources, then rows no article refers to."""
+        stored = {path for (path,) in self._db.execute("SELECT DISTINCT path FROM articles")}
+        stored |= {path for (path,) in self._db.execute("SELECT path FROM files")}
+        gone = sorted(stored - current)
+        with self._transaction():
+            for path in gone:
+                hashes = [h for (h,) in self._db.execute("SELECT hash FROM articles WHERE path = ?", (path,))]
+                report.removed += len(hashes)
+                stale_hashes.update(hashes)
+                self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
+                self._db.execute("DELETE FROM files WHERE path = ?", (path,))
+            for digest in sorted(stale_hashes):
+                if self._db.execute("SELECT 1 FROM articles WHERE hash = ? LIMIT 1", (digest,)).fetchone() is None:
+                    self._db.execute("DELETE FROM rows WHERE hash = ?", (digest,))
+                    self._db.execute("DELETE FROM parsed WHERE hash = ?", (digest,))
+
+    # -- read -----------------------------------------------------------------------------------
+
+    def events(self, files: Iterable[str]) -> pd.DataFrame:
+        """The events table of the stored articles of ``files`` (in that order), as a fresh build makes it.
+
+        Article ids repeated across files get ``@path`` appended exactly as
+        :func:`geomap.sources.read_articles` does, so the table is byte-identical to a from-scratch one.
+        """
+        order = {path: position for position, path in enumerate(files)}
+        by_path: dict[str, list[tuple[int, str, str | None]]] = {}
+        query = (
+            "SELECT a.path, a.idx, a.article_id, r.data FROM articles a LEFT JOIN rows r ON r.hash = a.hash "
+            "ORDER BY a.path, a.idx, r.seq"
+        )
+        for path, idx, article_id, data in self._db.execute(query):
+            if path in order:
+                by_path.setdefault(path, []).append((idx, article_id, data))
+        seen: set[str] = set()
+        chunks: list[str] = []
+        renamed: dict[int, str] = {}
+        last = None
+        for path in sorted(by_path, key=order.__getitem__):
+            for idx, article_id, data in by_path[path]:
+                if (path, idx) != last:
+                    last = (path, idx)
+                    final_id = article_id if article_id not in seen else f"{article_id}@{path}"
+                    seen.add(final_id)
+                if data is not None:
+                    if final_id != article_id:
+                        renamed[len(chunks)] = final_id
+                    chunks.append(data)
+        records = json.loads("[" + ",".join(chunks) + "]")
+        for position, final_id in renamed.items():
+            records[position]["article_id"] = final_id
+        return _frame(records)
+
+    def stats(self) -> dict[str, int]:
+        """Counts of stored files, articles and rows (for reports and tests)."""
+        count = {}
+        for table in ("files", "articles", "rows"):
+            count[table] = self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        return count
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    """The same construction as :func:`geomap.events.events_table` (a test keeps the two equal)."""
+    frame = pd.DataFrame(records, columns=list(EVENT_COLUMNS))
+    frame = frame.astype({"start": "int64", "end": "int64", "snippet_start": "int64"})
+    return frame.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self):
+        self._db.execute("BEGIN IMMEDIATE")
+        return self._db
+
+    def __exit__(self, exc_type, *_):
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+class _Batch:
+    """One open transaction covering several whole articles, committed every ``_BATCH`` articles."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._open = False
+        self._count = 0
+
+    def begin(self) -> None:
+        if not self._open:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._open = True
+
+    def tick(self) -> None:
+        self._count += 1
+        if self._count >= _BATCH:
+            self.commit()
+
+    def commit(self) -> None:
+        if self._open:
+            self._db.execute("COMMIT")
+            self._open = False
+        self._count = 0
+
+    def rollback(self) -> None:
+        if self._open:
+            self._db.execute("ROLLBACK")
+            self._open = False
+
+
+def _acquire_lock(path: Path):
+    from filelock import FileLock, Timeout
+
+    lock_path = Path(f"{path}.lock")
+    lock = FileLock(str(lock_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        pid = "?"
+        for _ in range(20):  # the holder writes its pid right after taking the lock
+            pid = lock_path.read_text(encoding="ascii", errors="replace").strip() or "?"
+            if pid != "?":
+                break
+            time.sleep(0.01)
+        raise StoreError(f"another geomap build is using {path} (pid {pid}); try again when it finishes") from None
+    with open(lock_path, "w", encoding="ascii") as handle:  # we hold the flock; the inode stays the same
+        handle.write(f"{os.getpid()}\n")
+    return lock
