@@ -29,7 +29,7 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 def geomap_process(*args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "geomap", *args], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "geomap", "--curated-only", *args], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         **kw,
     )  # fmt: skip
 
@@ -76,7 +76,7 @@ def test_kill_9_mid_build_leaves_old_map_and_store_intact(tmp_path, gazetteer):
         assert out.read_bytes() in (old_map, new_map)
         assert integrity(store) == "ok"
 
-    assert main(["build", str(news), "-o", str(out)]) == EXIT_OK
+    assert main(["--curated-only", "build", str(news), "-o", str(out)]) == EXIT_OK
     assert out.read_bytes() == new_map
     assert integrity(store) == "ok"
 
@@ -101,7 +101,7 @@ def test_second_build_is_refused_while_the_store_is_in_use(tmp_path, gazetteer):
         assert not out.exists()
     finally:
         holder.communicate("", timeout=10)
-    assert main(["build", str(news), "-o", str(out), "-q"]) == EXIT_OK
+    assert main(["--curated-only", "build", str(news), "-o", str(out), "-q"]) == EXIT_OK
 
 
 def test_concurrent_builds_never_corrupt(tmp_path, gazetteer):
@@ -133,7 +133,7 @@ def test_bad_inputs_are_skipped_with_one_line_each_and_exit_3(tmp_path, capsys):
         (news / name).write_bytes(data)
     with (news / "huge.txt").open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # 50 MB, sparse
-    code = main(["build", str(news), "-o", str(out)])
+    code = main(["--curated-only", "build", str(news), "-o", str(out)])
     err = capsys.readouterr().err
     assert code == EXIT_PARTIAL
     skipped = [line for line in err.splitlines() if line.startswith("geomap: skipped: ")]
