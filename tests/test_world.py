@@ -1,0 +1,103 @@
+"""The world gazetteer (GeoNames-derived registry data + curated files): recognition and resolution.
+
+Expectations come from reading the sentences and from GeoNames coordinates, not from the program.
+The store is compiled once per machine (about half a minute) into $GEOMAP_DATA or ~/.cache/geomap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from geopy.distance import geodesic
+
+import geomap
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_ed468d2604eec858.txt"
+
+
+@pytest.fixture(scope="module")
+def world():
+    return geomap.load_gazetteer(world=True)
+
+
+@pytest.fixture(scope="module")
+def seed_toponyms(world):
+    return geomap.geoparse(SEED.read_text(encoding="utf-8"), world)
+
+
+def _places(toponyms):
+    return [t for t in toponyms if t.type == "place"]
+
+
+@pytest.mark.parametrize(
+    ("surface", "truth", "km"),
+    [
+        ("Kafr Ruma", (35.62, 36.61), 10),  # not Ruma in Serbia
+        ("Maarat al-Numan", (35.64, 36.67), 10),
+        ("Maaret al-Numan", (35.64, 36.67), 10),
+        ("Khmeimim Air Base", (35.40, 35.95), 10),
+        ("Damascus", (33.51, 36.28), 10),
+        ("Moscow", (55.76, 37.62), 10),  # the city, not the oblast around it
+        ("Idlib", (35.93, 36.63), 35),
+    ],
+)
+def test_seed_still_maps_correctly_with_the_world_loaded(seed_toponyms, surface, truth, km):
+    hits = [t for t in _places(seed_toponyms) if t.surface == surface]
+    assert hits, surface
+    for hit in hits:
+        assert geodesic(truth, (hit.place.lat, hit.place.lon)).km <= km, (surface, hit.place)
+
+
+def test_seed_traps_with_the_world_loaded(seed_toponyms):
+    text = SEED.read_text(encoding="utf-8")
+    surfaces = {t.surface for t in _places(seed_toponyms)}
+    assert "Numan" not in surfaces and "Ruma" not in surfaces
+    assert not [t for t in seed_toponyms if t.place and t.place.country == "NG"]  # Numan, Nigeria
+    for organisation in ("Radio Free Europe/Radio Liberty", "Hayat Tahrir al-Sham"):
+        start = text.index(organisation)
+        assert not [t for t in seed_toponyms if t.start < start + len(organisation) and t.end > start]
+    credit = text.index("OMAR HAJ KADOUR")
+    assert not [t for t in seed_toponyms if credit <= t.start < credit + 40], "a photo credit is not a place"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Police said the fire started on March 7.",
+        "The Man who came to dinner left on Thursday.",
+        "President Obama spoke on Monday.",
+        "She said she would meet Jones and Smith at the Council.",
+        "He asked for liberty, and justice for all.",
+    ],
+)
+def test_common_words_and_people_are_not_places(world, sentence):
+    assert _places(geomap.geoparse(sentence, world)) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "country", "admin1"),
+    [
+        ("The storm flooded Paris, Texas, on Sunday.", "Paris", "US", "Texas"),
+        ("A man from Alexandria, La., was arrested.", "Alexandria", "US", "Louisiana"),
+        ("Voters in Springfield, Illinois, went to the polls.", "Springfield", "US", "Illinois"),
+        ("Tourists returned to Paris after the strikes in France.", "Paris", "FR", None),
+    ],
+)
+def test_qualifiers_and_context_choose_the_place(world, sentence, surface, country, admin1):
+    hit = next(t for t in _places(geomap.geoparse(sentence, world)) if t.surface == surface)
+    assert hit.place.country == country, hit
+    if admin1:
+        assert hit.place.admin1 == admin1, hit
+    assert hit.reason
+
+
+def test_every_mention_has_confidence_and_reason(world, seed_toponyms):
+    for top in seed_toponyms:
+        assert 0 < top.confidence <= 1 and top.reason
+
+
+def test_world_store_loads_from_disk_quickly_and_lookups_work(world):
+    damascus = [p for p in world.lookup("Damascus") if p.country == "SY"]
+    assert damascus and damascus[0].id == "170654"  # GeoNames id
+    assert world.lookup("Ma'arrat an-Nu'man")[0].id == "167611"
