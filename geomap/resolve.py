@@ -141,7 +141,7 @@ def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[P
         return Toponym(match.start, match.end, match.surface, "place", cands[0], 0.9, "only candidate", relation)
     cues = _context_cues(text, match, relation)
     near = _near_counts(cands, context, match.surface.lower())
-    towns_in = {p.country for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
+    towns_in = {(p.country, p.admin1) for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
     scored = [_score(place, cues, qualifiers, context, n, towns_in) for place, n in zip(cands, near, strict=True)]
     order = sorted(range(len(cands)), key=lambda i: (-scored[i][0], cands[i].id))
     best = order[0]
@@ -181,7 +181,7 @@ def _context_cues(text: str, match: Match, relation: str) -> set[str]:
 
 
 def _score(
-    place: Place, cues: set[str], qualifiers: list[Place], context: _Context, near: int, towns_in: set[str]
+    place: Place, cues: set[str], qualifiers: list[Place], context: _Context, near: int, towns_in: set
 ) -> tuple[float, list[str]]:
     score = _KIND_PRIOR.get(place.kind, 0.5) + math.log10(place.population + 1) * _POPULATION_WEIGHT
     why: list[str] = []
@@ -191,7 +191,7 @@ def _score(
     if "admin" in cues and place.kind in ADMIN_KINDS:
         score += _CUE_BONUS
         why.append(f"context names an area ({place.kind})")
-    if "admin" not in cues and place.kind in ("province", "district", "region") and place.country in towns_in:
+    if "admin" not in cues and place.kind in ("province", "district", "region") and _has_town(place, towns_in):
         score -= _BARE_AREA_PENALTY  # a bare name is the town before the area named after it (Idlib, Moscow)
     if "populated" in cues and place.kind in POPULATED_KINDS:
         score += _CUE_BONUS
@@ -199,6 +199,9 @@ def _score(
     if place.admin1 and (place.country, place.admin1) in context.admin1:
         score += _ADMIN1_BONUS
         why.append(f"article names {place.admin1}")
+    elif place.kind == "province" and (place.country, place.name) in context.admin1:
+        score += _ADMIN1_BONUS  # the division itself, so that its own towns do not outrank it
+        why.append(f"a division the article names ({place.name})")
     share = _country_share(context, place.country)
     if share > 0:
         score += _COUNTRY_BONUS * share
@@ -207,6 +210,11 @@ def _score(
         score += _NEAR_BONUS * min(near, 3) / 3 + _NEAR_BONUS / 2
         why.append(f"{near} of the article's places within {_NEAR_KM:.0f} km")
     return score, why
+
+
+def _has_town(area: Place, towns_in: set[tuple[str, str]]) -> bool:
+    """A sizeable town of the same name lies inside this area (Idlib in Idlib Governorate)."""
+    return any((area.country, name) in towns_in for name in (area.name, *area.aliases))
 
 
 def _country_share(context: _Context, country: str) -> float:
