@@ -66,7 +66,7 @@ class _Context:
     """What the whole article says: its countries and first-level divisions, with weights."""
 
     countries: Counter = field(default_factory=Counter)
-    admin1: set[tuple[str, str]] = field(default_factory=set)
+    admin1: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     anchors: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     anchor_owner: list[str] = field(default_factory=list)
 
@@ -74,7 +74,7 @@ class _Context:
 def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[Toponym]:
     """Resolve every match of one article, in the order given."""
     candidates = [[gazetteer.place(pid) for pid in match.place_ids] for match in matches]
-    context = _article_context(candidates)
+    context = _article_context(matches, candidates)
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
     first = [_resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)]
     _add_anchors(context, first)
@@ -96,16 +96,16 @@ def relation_of(text: str, start: int) -> str:
     return direction.group(1).lower().replace(" ", "-") if direction else ""
 
 
-def _article_context(candidates: list[list[Place]]) -> _Context:
-    """Countries weighted by how many mentions could lie in them; divisions that are named."""
+def _article_context(matches: Sequence[Match], candidates: list[list[Place]]) -> _Context:
+    """Countries weighted by how many mentions could lie in them; divisions that are named (and by what)."""
     context = _Context()
-    for cands in candidates:
+    for match, cands in zip(matches, candidates, strict=True):
         countries = {p.country for p in cands if p.country}
         for country in countries:
             context.countries[country] += 1.0 / len(countries)
         for place in cands:
             if place.kind == "province" and len(cands) <= 3:
-                context.admin1.add((place.country, place.name))
+                context.admin1.setdefault((place.country, place.name), set()).add(match.surface.lower())
     return context
 
 
@@ -142,7 +142,10 @@ def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[P
     cues = _context_cues(text, match, relation)
     near = _near_counts(cands, context, match.surface.lower())
     towns_in = {(p.country, p.admin1) for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
-    scored = [_score(place, cues, qualifiers, context, n, towns_in) for place, n in zip(cands, near, strict=True)]
+    surface = match.surface.lower()
+    scored = [
+        _score(place, cues, qualifiers, context, n, towns_in, surface) for place, n in zip(cands, near, strict=True)
+    ]
     order = sorted(range(len(cands)), key=lambda i: (-scored[i][0], cands[i].id))
     best = order[0]
     total = sum(math.exp(scored[i][0] - scored[best][0]) for i in order)
@@ -181,7 +184,13 @@ def _context_cues(text: str, match: Match, relation: str) -> set[str]:
 
 
 def _score(
-    place: Place, cues: set[str], qualifiers: list[Place], context: _Context, near: int, towns_in: set
+    place: Place,
+    cues: set[str],
+    qualifiers: list[Place],
+    context: _Context,
+    near: int,
+    towns_in: set,
+    surface: str,
 ) -> tuple[float, list[str]]:
     score = _KIND_PRIOR.get(place.kind, 0.5) + math.log10(place.population + 1) * _POPULATION_WEIGHT
     why: list[str] = []
@@ -199,7 +208,7 @@ def _score(
     if place.admin1 and (place.country, place.admin1) in context.admin1:
         score += _ADMIN1_BONUS
         why.append(f"article names {place.admin1}")
-    elif place.kind == "province" and (place.country, place.name) in context.admin1:
+    elif place.kind == "province" and context.admin1.get((place.country, place.name), set()) - {surface}:
         score += _ADMIN1_BONUS  # the division itself, so that its own towns do not outrank it
         why.append(f"a division the article names ({place.name})")
     share = _country_share(context, place.country)

@@ -158,7 +158,8 @@ def test_geojson_export_is_rfc7946_per_mention_and_per_place(tmp_path, gazetteer
     store = tmp_path / "shared.sqlite"
     for per in ("mention", "place"):
         out = tmp_path / f"{per}.geojson"
-        assert main(["export", str(tmp_path / "news"), "-o", str(out), "--per", per, "--store", str(store), "-q"]) == 0
+        args = ["--curated-only", "export", str(tmp_path / "news"), "-o", str(out), "--per", per, "--store", str(store)]
+        assert main([*args, "-q"]) == 0
         collection = json.loads(out.read_text())
         assert collection["type"] == "FeatureCollection" and collection["features"]
         for feature in collection["features"]:
