@@ -29,8 +29,8 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 def geomap_process(*args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "geomap", "--curated-only", *args], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        **kw,
+        [sys.executable, "-m", "geomap", "--curated-only", *args],
+        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw,
     )  # fmt: skip
 
 
