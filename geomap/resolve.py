@@ -50,12 +50,12 @@ _KIND_PRIOR = {
     "continent": 3.0, "country": 3.0, "province": 1.0, "region": 1.0, "city": 1.0, "town": 0.5,
     "military base": 1.0, "village": 0.0,
 }  # fmt: skip
-_POPULATION_WEIGHT = 0.35
+_POPULATION_WEIGHT = 0.6
 _QUALIFIER_BONUS = 6.0
 _CUE_BONUS = 4.0
 _BARE_AREA_PENALTY = 1.5
 _ADMIN1_BONUS = 2.5
-_COUNTRY_BONUS = 3.0
+_COUNTRY_BONUS = 5.0
 _NEAR_BONUS = 1.5
 _NEAR_KM = 250.0
 _EARTH_KM = 6371.0
