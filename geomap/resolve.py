@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ _POPULATION_WEIGHT = 0.6
 _QUALIFIER_BONUS = 6.0
 _CUE_BONUS = 4.0
 _BARE_AREA_PENALTY = 1.5
+_ALIAS_PENALTY = 2.0
 _ADMIN1_BONUS = 2.5
 _COUNTRY_BONUS = 5.0
 _NEAR_BONUS = 1.5
@@ -194,6 +196,8 @@ def _score(
 ) -> tuple[float, list[str]]:
     score = _KIND_PRIOR.get(place.kind, 0.5) + math.log10(place.population + 1) * _POPULATION_WEIGHT
     why: list[str] = []
+    if _skeleton(place.name) != _skeleton(surface):
+        score -= _ALIAS_PENALTY  # known by another name: "Alexandria" is Mashhad's old name, Alexandria's own
     if any(_lies_in(place, q) for q in qualifiers):
         score += _QUALIFIER_BONUS
         why.append(f"qualified by {qualifiers[0].name}")
@@ -219,6 +223,10 @@ def _score(
         score += _NEAR_BONUS * min(near, 3) / 3 + _NEAR_BONUS / 2
         why.append(f"{near} of the article's places within {_NEAR_KM:.0f} km")
     return score, why
+
+
+def _skeleton(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if ch.isalnum())
 
 
 def _has_town(area: Place, towns_in: set[tuple[str, str]]) -> bool:
