@@ -50,10 +50,15 @@ class Folded:
 
     text: str
     offsets: np.ndarray
+    ends: np.ndarray  # for each folded character, the end of the original characters it stands for
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original ``[start, end)`` of the folded span ``[start, end)`` (end exclusive)."""
-        return int(self.offsets[start]), int(self.offsets[end - 1]) + 1
+        """Original ``[start, end)`` of the folded span ``[start, end)`` (end exclusive).
+
+        A folded character may stand for several original ones ("ss" in "Tennessee" folds to one
+        "s"): the span ends after the last of them.
+        """
+        return int(self.offsets[start]), int(self.ends[end - 1])
 
 
 def _fold_char(ch: str) -> str:
@@ -108,20 +113,25 @@ def fold(text: str) -> Folded:
     """
     mapped = _ASTRAL.sub(" ", _POSSESSIVE.sub(" ", " " + text)).translate(_table_bmp())
     codes = _to_codes(mapped)
-    index = np.arange(-1, len(text), dtype=np.int64)  # position 0 is the added leading space
-    index[0] = 0
+    starts = np.arange(-1, len(text), dtype=np.int64)  # position 0 is the added leading space
+    starts[0] = 0
+    spans = np.stack([starts, starts + 1], axis=1)
+    spans[0, 1] = 0
     keep = codes != ord(_DELETE)
-    codes, index = codes[keep], index[keep]
-    codes, index = _collapse_repeats(codes, index)
+    codes, spans = codes[keep], spans[keep]
+    codes, spans = _collapse_repeats(codes, spans)
     folded = _from_codes(codes)
-    folded, index = _fold_articles(folded, index)
-    return Folded(folded.replace(_HYPHEN, " "), index)
+    folded, spans = _fold_articles(folded, spans)
+    return Folded(folded.replace(_HYPHEN, " "), spans[:, 0].copy(), spans[:, 1].copy())
 
 
-def _collapse_repeats(codes: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop a character equal to its predecessor when it is a letter or a separator."""
+def _collapse_repeats(codes: np.ndarray, spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop a character equal to its predecessor when it is a letter or a separator.
+
+    The kept character's span grows to cover the dropped ones, so offsets still end after "ee".
+    """
     if len(codes) < 2:
-        return codes, index
+        return codes, spans
     spaceish = (codes == ord(" ")) | (codes == ord(_HYPHEN))
     as_space = np.where(spaceish, ord(" "), codes)
     same = np.empty(len(codes), dtype=bool)
@@ -130,26 +140,29 @@ def _collapse_repeats(codes: np.ndarray, index: np.ndarray) -> tuple[np.ndarray,
     is_digit = (codes >= ord("0")) & (codes <= ord("9"))
     # Prefer keeping a hyphen over the space next to it, so "an -Numan" stays rare and "an-" is seen.
     drop = same & ~is_digit
-    return codes[~drop], index[~drop]
+    kept = np.nonzero(~drop)[0]
+    last_of_run = np.append(kept[1:], len(codes)) - 1
+    merged = np.stack([spans[kept, 0], spans[last_of_run, 1]], axis=1)
+    return codes[kept], merged
 
 
-def _fold_articles(folded: str, index: np.ndarray) -> tuple[str, np.ndarray]:
+def _fold_articles(folded: str, spans: np.ndarray) -> tuple[str, np.ndarray]:
     """Rewrite Arabic article variants to ``al`` (see module docstring), keeping the offset map."""
     if _HYPHEN not in folded and " el " not in folded:
-        return folded, index
+        return folded, spans
     pieces: list[str] = []
-    keep_index: list[np.ndarray] = []
+    kept: list[np.ndarray] = []
     last = 0
     for match in _matches_in_order(folded):
         start, end = match
         pieces.append(folded[last:start])
-        keep_index.append(index[last:start])
+        kept.append(spans[last:start])
         pieces.append("al")
-        keep_index.append(index[start : start + 2])
+        kept.append(np.array([spans[start], [spans[start + 1, 0], spans[end - 1, 1]]], dtype=spans.dtype))
         last = end
     pieces.append(folded[last:])
-    keep_index.append(index[last:])
-    return "".join(pieces), np.concatenate(keep_index)
+    kept.append(spans[last:])
+    return "".join(pieces), np.concatenate(kept)
 
 
 def _matches_in_order(folded: str) -> list[tuple[int, int]]:
