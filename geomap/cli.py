@@ -55,6 +55,16 @@ _WATCH_EXAMPLES = """examples:
 Builds once, then again whenever article files appear or change (after --debounce seconds of
 quiet). Bad files are reported and skipped; Ctrl-C or SIGTERM stops it cleanly (exit 0).
 """
+_EVAL_EXAMPLES = """examples:
+  geomap eval ../shared/eval/lgl.jsonl
+  geomap eval ../shared/eval/lgl.jsonl --curated-only --json
+  geomap eval ../shared/eval/lgl.jsonl --pred pred.jsonl
+
+Runs geomap on every gold document's "text" (demonyms included) and prints the metrics of
+../shared/eval/score.py in its layout: recognition P/R/F1 (exact and overlap spans), Acc@161km, mean
+and median error and AUC on the recognised toponyms, and end-to-end Acc@161km. With --pred, scores
+that prediction file instead (geomap extract output qualifies). See geomap/evaluate.py.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--title", default="geomap", help="title of the map page")
     watch.add_argument("--debounce", type=float, default=2.0, metavar="SECONDS", help="quiet time before a rebuild")
     _store_options(watch)
+
+    evaluate = _command(commands, "eval", "score geomap (or a prediction file) against a gold corpus", _EVAL_EXAMPLES)
+    evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="gold JSON lines: id, text, toponyms")
+    evaluate.add_argument("--pred", type=Path, default=None, metavar="PRED.jsonl", help="score this file instead")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object (score.py --json's keys)")
+    world = evaluate.add_mutually_exclusive_group()
+    world.add_argument("--world", dest="world", action="store_true", default=True, help="world gazetteer (default)")
+    world.add_argument("--curated-only", dest="world", action="store_false", help="only the curated gazetteer files")
     return parser
 
 
@@ -231,4 +249,23 @@ def _run(args: argparse.Namespace) -> int:
             args.folder, args.output, gazetteer=gazetteer, title=args.title, store=args.store, fields=fields,
             debounce=args.debounce, say=out.say, on_skip=out.skip,
         )  # fmt: skip
+    elif args.command == "eval":
+        _eval(args, out)
     return EXIT_PARTIAL if out.skipped else EXIT_OK
+
+
+def _eval(args: argparse.Namespace, out: _Output) -> None:
+    import json
+
+    from geomap import evaluate
+
+    started = time.perf_counter()
+    gold = evaluate.load_jsonl(args.gold)
+    if args.pred is not None:
+        preds = evaluate.load_jsonl(args.pred)
+    else:
+        gazetteer = api.load_gazetteer(args.gazetteer, world=args.world)
+        preds = evaluate.predict(gold, gazetteer)
+    result = evaluate.score(gold, preds)
+    print(json.dumps(result, sort_keys=True) if args.json else evaluate.format_report(result))
+    out.say(f"scored {len(gold)} documents in {time.perf_counter() - started:.1f} s")
