@@ -108,7 +108,7 @@ def false_negative_kind(text: str, start: int, end: int, matches) -> str:
     if words and words[-1] in ADMIN_SUFFIX | WATER_SUFFIX:
         return "FN: county, parish, lake, river or other named feature not in the gazetteer"
     if surface.endswith(("ese", "ans", "ian", "ish", "ans")) or (surface.endswith("s") and len(words) == 1):
-        return "FN: demonym or plural inhabitant name missing (Minnesotans)"
+        return "FN: demonym or plural inhabitant name missing (Texans)"
     if "." in surface or surface.isupper():
         return "FN: abbreviation (state abbreviations, D.C.)"
     return "FN: place name not in the gazetteer (small or foreign place, landmark, neighbourhood)"
@@ -142,14 +142,14 @@ def resolution_kind(surface: str, top, gold_at, country_of: CountryOf) -> str:
     if place.kind == "country" and gold_country != place.country:
         return "res: a US state (or city) read as a same-named country (Georgia, Jordan)"
     if place.kind in ("province", "region", "continent") and place.country != gold_country:
-        return "res: an admin area of another country chosen for a town (Alexandria -> Egypt's governorate)"
+        return "res: an admin area of another country chosen for a town (a governorate abroad)"
     if place.country == gold_country:
         if place.kind in ("province", "country"):
             return "res: area chosen where the gold is a point inside or near it (state vs its capital)"
         if fold_name(place.name) != fold_name(surface):
             return "res: an alternate name of a different place in the right country (GeoNames alias noise)"
-        return "res: wrong same-name place in the right country (Alexandria VA vs LA)"
-    return "res: same-name place in the wrong country (Mansfield England vs Ohio)"
+        return "res: wrong same-name place in the right country (Springfield IL vs MA)"
+    return "res: same-name place in the wrong country (Birmingham England vs Alabama)"
 
 
 def main(argv: list[str] | None = None) -> int:
