@@ -55,6 +55,16 @@ _WATCH_EXAMPLES = """examples:
 Builds once, then again whenever article files appear or change (after --debounce seconds of
 quiet). Bad files are reported and skipped; Ctrl-C or SIGTERM stops it cleanly (exit 0).
 """
+_EVAL_EXAMPLES = """examples:
+  geomap eval ../shared/eval/lgl.jsonl
+  geomap eval ../shared/eval/lgl.jsonl --curated-only --json
+  geomap eval ../shared/eval/lgl.jsonl --pred pred.jsonl
+
+Runs geomap on every gold document's "text" (demonyms included) and prints the metrics of
+../shared/eval/score.py in its layout: recognition P/R/F1 (exact and overlap spans), Acc@161km, mean
+and median error and AUC on the recognised toponyms, and end-to-end Acc@161km. With --pred, scores
+that prediction file instead (geomap extract output qualifies). See geomap/evaluate.py.
+"""
 
 
 _GAZ_EXAMPLES = """examples:
@@ -112,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     gazetteer = _command(commands, "gazetteer", "compile the world gazetteer or import GeoNames dumps", _GAZ_EXAMPLES)
     gazetteer.add_argument("action", choices=("build", "import", "info"), help="what to do")
     gazetteer.add_argument("files", nargs="*", type=Path, metavar="FILE", help="GeoNames dumps to import")
+
+    evaluate = _command(commands, "eval", "score geomap (or a prediction file) against a gold corpus", _EVAL_EXAMPLES)
+    evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="gold JSON lines: id, text, toponyms")
+    evaluate.add_argument("--pred", type=Path, default=None, metavar="PRED.jsonl", help="score this file instead")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object (score.py --json's keys)")
     return parser
 
 
@@ -220,6 +235,9 @@ def _run(args: argparse.Namespace) -> int:
     out = _Output(args)
     if args.command == "gazetteer":
         return _gazetteer(args, out)
+    if args.command == "eval":
+        _eval(args, out)
+        return EXIT_OK
     gazetteer = api.load_gazetteer(args.gazetteer, world=not args.curated_only)
     fields = parse_field_options(getattr(args, "field", []))
     if args.command == "build":
@@ -276,3 +294,20 @@ def _gazetteer(args: argparse.Namespace, out: _Output) -> int:
         gaz = world.load_world(curated=curated, directory=directory, build=False)
         out.say(f"{directory}: version {gaz.version}, {len(gaz.places)} places, {len(gaz.entries)} names")
     return EXIT_OK
+
+
+def _eval(args: argparse.Namespace, out: _Output) -> None:
+    import json
+
+    from geomap import evaluate
+
+    started = time.perf_counter()
+    gold = evaluate.load_jsonl(args.gold)
+    if args.pred is not None:
+        preds = evaluate.load_jsonl(args.pred)
+    else:
+        gazetteer = api.load_gazetteer(args.gazetteer, world=not args.curated_only)
+        preds = evaluate.predict(gold, gazetteer)
+    result = evaluate.score(gold, preds)
+    print(json.dumps(result, sort_keys=True) if args.json else evaluate.format_report(result))
+    out.say(f"scored {len(gold)} documents in {time.perf_counter() - started:.1f} s")
