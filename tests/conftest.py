@@ -51,9 +51,9 @@ def parse_calls(monkeypatch):
     calls: list[int] = []
     real = geomap.api.geoparse
 
-    def counting(text, gazetteer):
+    def counting(text, gazetteer, **options):
         calls.append(1)
-        return real(text, gazetteer)
+        return real(text, gazetteer, **options)
 
     monkeypatch.setattr(geomap.api, "geoparse", counting)
     return calls
