@@ -74,10 +74,15 @@ def geoparse(text: str, gazetteer: Gazetteer, *, geocoder: Geocoder | None = Non
     return toponyms if geocoder is None else resolve_unknown(text, toponyms, geocoder)
 
 
+def _geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None) -> list[Toponym]:
+    """:func:`geoparse`, called without ``geocoder`` when there is none (wrappers of the old signature keep working)."""
+    return geoparse(text, gazetteer) if geocoder is None else geoparse(text, gazetteer, geocoder=geocoder)
+
+
 def parse_articles(
     articles: Iterable[Article], gazetteer: Gazetteer, *, geocoder: Geocoder | None = None
 ) -> list[tuple[Article, list[Toponym]]]:
-    return [(article, geoparse(article.text, gazetteer, geocoder=geocoder)) for article in articles]
+    return [(article, _geoparse(article.text, gazetteer, geocoder)) for article in articles]
 
 
 def build_events(
@@ -164,7 +169,7 @@ def events_for(
     gaz = gazetteer or load_gazetteer()
 
     def rows_for(article: Article) -> list[dict]:
-        return article_rows(article, geoparse(article.text, gaz, geocoder=geocoder))
+        return article_rows(article, _geoparse(article.text, gaz, geocoder))
 
     def skip(err: SourceError) -> None:
         if on_skip:
