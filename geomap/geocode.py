@@ -106,7 +106,10 @@ _ORG_WORDS = _words(
     """university college school academy hospital church mosque bank company corp corporation inc ltd llc co
     council police department ministry association society club times post herald journal tribune news press
     agency center centre foundation institute museum airlines airways group party army forces front brigade
-    brigades movement committee organisation organization union league network channel tv radio"""
+    brigades movement committee organisation organization union league network channel tv radio legislature
+    democratic republican products street road avenue boulevard lane drive house hall library office
+    fairgrounds apartments memorial circuit room building tower stadium mall plaza interstate highway
+    battle war siege treaty"""
 )  # fmt: skip
 _ADMIN_WORD_AFTER = re.compile(
     r"^\s*(?:province|governorate|region|district|state|county|countryside|area|oblast)\b|^\s*[.,;:!?)\]]|^\s*$",
@@ -128,11 +131,11 @@ def unknown_place_names(text: str, toponyms: Sequence[Toponym]) -> list[tuple[in
 
     A later mention of a name found so is a candidate too. Precision first, so a candidate is
     dropped when a word is a month, weekday, holiday, language or religion; when it starts with a
-    title ("President"), contains or is followed by an organisation word ("University", "Inc",
-    "Party"), is followed by a verb of speech ("said") or is possessive ("Zuhra's"); when a word is
-    an acronym ("NATO"); or when a single word is common in English (Zipf frequency >= 4.5, e.g.
-    "Congress"). Leading stop words ("The", "In", "He") are stripped first, and so is a
-    sentence's first word before a connector ("Residents of Tell Zuhra").
+    title ("President"), contains or is followed by an organisation, building or street word
+    ("University", "Inc", "Party", "Street", "Hall"), is followed by a verb of speech ("said") or
+    is possessive ("Zuhra's"); when a word is an acronym ("NATO"); or when a single word is common
+    in English (Zipf frequency >= 4.5, e.g. "Congress"). Leading stop words ("The", "In", "He") are
+    stripped first, and so is a sentence's first word before a connector ("Residents of Tell Zuhra").
 
     Examples
     --------
@@ -205,7 +208,7 @@ def _plausible(text: str, start: int, end: int) -> bool:
     lowered = [w.lower() for w in words]
     if any(w in _NEVER or w in _ORG_WORDS for w in lowered) or lowered[0].rstrip(".") in _TITLES:
         return False
-    if words[-1].endswith(("'s", "’s")) or any(len(w) > 1 and w.isupper() for w in words):
+    if any(w.endswith(("'s", "’s")) or w[:2].isupper() for w in words):  # possessives; "NATO", "ERs"
         return False
     if len(words) == 1 and (len(words[0]) < 3 or _zipf(lowered[0]) >= _COMMON_ZIPF):
         return False
