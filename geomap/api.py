@@ -32,6 +32,7 @@ from geomap.export import write_export
 from geomap.extract import find_mentions
 from geomap.fileio import atomic_write_text
 from geomap.gazetteer import DEFAULT_DIR, Gazetteer, load_curated
+from geomap.geocode import Geocoder, resolve_unknown
 from geomap.model import Article, Toponym
 from geomap.recognize import recognise
 from geomap.render import save_map
@@ -63,18 +64,32 @@ def load_gazetteer(directory: Path | None = None, *, world: bool = False) -> Gaz
     return load_curated(curated)
 
 
-def geoparse(text: str, gazetteer: Gazetteer) -> list[Toponym]:
-    """Find and resolve every place mention (and demonym) of one text, in document order."""
-    return resolve(text, recognise(text, find_mentions(text, gazetteer), gazetteer), gazetteer)
+def geoparse(text: str, gazetteer: Gazetteer, *, geocoder: Geocoder | None = None) -> list[Toponym]:
+    """Find and resolve every place mention (and demonym) of one text, in document order.
+
+    With ``geocoder`` (opt-in, :class:`geomap.geocode.OnlineGeocoder`), names the gazetteer does not
+    know are looked up online too (:func:`geomap.geocode.resolve_unknown`).
+    """
+    toponyms = resolve(text, recognise(text, find_mentions(text, gazetteer), gazetteer), gazetteer)
+    return toponyms if geocoder is None else resolve_unknown(text, toponyms, geocoder)
 
 
-def parse_articles(articles: Iterable[Article], gazetteer: Gazetteer) -> list[tuple[Article, list[Toponym]]]:
-    return [(article, geoparse(article.text, gazetteer)) for article in articles]
+def _geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None) -> list[Toponym]:
+    """:func:`geoparse`, called without ``geocoder`` when there is none (wrappers of the old signature keep working)."""
+    return geoparse(text, gazetteer) if geocoder is None else geoparse(text, gazetteer, geocoder=geocoder)
 
 
-def build_events(articles: Iterable[Article], gazetteer: Gazetteer) -> pd.DataFrame:
+def parse_articles(
+    articles: Iterable[Article], gazetteer: Gazetteer, *, geocoder: Geocoder | None = None
+) -> list[tuple[Article, list[Toponym]]]:
+    return [(article, _geoparse(article.text, gazetteer, geocoder)) for article in articles]
+
+
+def build_events(
+    articles: Iterable[Article], gazetteer: Gazetteer, *, geocoder: Geocoder | None = None
+) -> pd.DataFrame:
     """The events table (see :data:`geomap.events.EVENT_COLUMNS`) of ``articles``."""
-    return events_table(parse_articles(articles, gazetteer))
+    return events_table(parse_articles(articles, gazetteer, geocoder=geocoder))
 
 
 @dataclass
@@ -124,6 +139,7 @@ def events_for(
     on_skip: Callable[[SourceError], None] | None = None,
     progress: Progress | None = None,
     report: BuildReport | None = None,
+    geocoder: Geocoder | None = None,
 ) -> pd.DataFrame:
     """The events table of ``sources`` through a store: only new or changed articles are parsed.
 
@@ -138,6 +154,9 @@ def events_for(
         Field-name mapping for JSON inputs, e.g. ``{"text": "body"}``.
     report
         Filled with the counts (new, changed, removed, unchanged, parsed, skipped, ...) when given.
+    geocoder
+        Opt-in online fallback for names the gazetteer does not know (:mod:`geomap.geocode`). Stored
+        rows remember whether one was used: switching it on or off re-parses every article.
 
     Examples
     --------
@@ -150,7 +169,7 @@ def events_for(
     gaz = gazetteer or load_gazetteer(world=True)
 
     def rows_for(article: Article) -> list[dict]:
-        return article_rows(article, geoparse(article.text, gaz))
+        return article_rows(article, _geoparse(article.text, gaz, geocoder))
 
     def skip(err: SourceError) -> None:
         if on_skip:
@@ -159,9 +178,10 @@ def events_for(
     sources = list(sources)
     iter_source_files(sources)  # a missing path or empty folder fails here, before a store file is created
     opened = store if isinstance(store, Store) else Store(MEMORY if store is None else store)
+    version = pipeline_version(gaz) + (f":online-{geocoder.service}" if geocoder is not None else "")
     try:
         update = opened.update(
-            sources, rows_for=rows_for, version=pipeline_version(gaz), fields=fields, on_skip=skip, progress=progress
+            sources, rows_for=rows_for, version=version, fields=fields, on_skip=skip, progress=progress
         )
         if not update.files:
             raise SourceError("no readable article in the given sources; nothing was written")
@@ -188,6 +208,7 @@ def build_map(
     fields: Mapping[str, str] | None = None,
     on_skip: Callable[[SourceError], None] | None = None,
     progress: Progress | None = None,
+    geocoder: Geocoder | None = None,
     **render_options,
 ) -> BuildReport:
     """Read ``sources``, geoparse what is new and write the map to ``output`` atomically.
@@ -202,8 +223,9 @@ def build_map(
     started = time.perf_counter()
     store = default_store_path(output) if store is None else store
     events = events_for(
-        sources, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress, report=report
-    )
+        sources, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress, report=report,
+        geocoder=geocoder,
+    )  # fmt: skip
     save_map(events, Path(output), title=title, **render_options)
     report.seconds = time.perf_counter() - started
     return report
@@ -220,6 +242,7 @@ def export(
     fields: Mapping[str, str] | None = None,
     on_skip: Callable[[SourceError], None] | None = None,
     progress: Progress | None = None,
+    geocoder: Geocoder | None = None,
 ) -> BuildReport:
     """Write the events table of ``sources`` as ``fmt`` (csv, geojson, parquet) to ``output``, atomically.
 
@@ -230,8 +253,9 @@ def export(
     started = time.perf_counter()
     store = default_store_path(output) if store is None else store
     events = events_for(
-        sources, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress, report=report
-    )
+        sources, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress, report=report,
+        geocoder=geocoder,
+    )  # fmt: skip
     write_export(events, Path(output), fmt=fmt, per=per)
     report.seconds = time.perf_counter() - started
     return report
@@ -280,6 +304,7 @@ def extract(
     gazetteer: Gazetteer | None = None,
     on_skip: Callable[[SourceError], None] | None = None,
     events: bool = True,
+    geocoder: Geocoder | None = None,
 ) -> int:
     """Write one JSON line per article: ``{"id", "toponyms": [...]}``; returns the article count.
 
@@ -290,7 +315,7 @@ def extract(
         raise SourceError("no readable article in the given sources; nothing was written")
     gaz = gazetteer or load_gazetteer(world=True)
     lines = []
-    for article, toponyms in parse_articles(articles, gaz):
+    for article, toponyms in parse_articles(articles, gaz, geocoder=geocoder):
         record = {"id": article.id, "toponyms": [toponym_record(t, article if events else None) for t in toponyms]}
         lines.append(json.dumps(record, ensure_ascii=False, sort_keys=False))
     atomic_write_text(Path(output), "\n".join(lines) + "\n")

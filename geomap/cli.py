@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +29,7 @@ _BUILD_EXAMPLES = """examples:
   geomap build seeds/ -o maps/index.html
   geomap build news/2020-01/ extra.txt -o maps/idlib.html --title "Idlib, January 2020"
   geomap build dump.jsonl -o maps/dump.html --field text=body --field title=headline
+  geomap build news/ -o maps/index.html --geocoder nominatim --user-agent "newsmap/1.0 (you@example.org)"
 
 Re-runs are incremental: the store (default FILE.html.geomap.sqlite) keeps every article's rows,
 so only new or changed articles are parsed; articles of files no longer given are dropped.
@@ -100,10 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.html", help="map to write")
     build.add_argument("--title", default="geomap", help="title of the map page")
     _store_options(build)
+    _geocoder_options(build)
 
     extract = _command(commands, "extract", "write the toponyms of each article as JSON lines", _EXTRACT_EXAMPLES)
     extract.add_argument("sources", nargs="+", metavar="INPUT", help=sources_help)
     extract.add_argument("-o", "--output", required=True, type=Path, metavar="PRED.jsonl")
+    _geocoder_options(extract)
 
     export = _command(commands, "export", "write the events table as CSV, GeoJSON or Parquet", _EXPORT_EXAMPLES)
     export.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
@@ -140,6 +144,32 @@ def _store_options(command: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FIELD=NAME",
         help=f"read JSON field NAME as FIELD ({', '.join(FIELDS)}); repeatable",
+    )
+
+
+def _geocoder_options(command: argparse.ArgumentParser) -> None:
+    online = command.add_argument_group(
+        "online fallback (opt-in; sends unknown place names to the service, see docs/geocoder.md)"
+    )
+    online.add_argument("--geocoder", metavar="NAME", help="geopy service for unknown names: nominatim, photon, ...")
+    online.add_argument("--user-agent", metavar="UA", help='required with --geocoder: "yourapp/1.0 (you@example.org)"')
+    online.add_argument(
+        "--geocoder-cache", type=Path, metavar="PATH", help="answer cache (default: DATA_DIR/geocode-cache.sqlite)"
+    )
+    online.add_argument("--geocoder-url", metavar="URL", help="a self-hosted service, e.g. http://localhost:8080")
+
+
+def _geocoder(args: argparse.Namespace):
+    """The opt-in :class:`~geomap.geocode.OnlineGeocoder` of the command line, or None."""
+    if not getattr(args, "geocoder", None):
+        return None
+    from geomap.geocode import OnlineGeocoder, parse_service_url
+    from geomap.world import data_dir
+
+    domain, scheme = parse_service_url(args.geocoder_url) if args.geocoder_url else (None, "https")
+    cache = args.geocoder_cache or data_dir() / "geocode-cache.sqlite"
+    return OnlineGeocoder(
+        args.geocoder, user_agent=args.user_agent or "", cache_path=cache, domain=domain, scheme=scheme
     )
 
 
@@ -232,6 +262,22 @@ class _RichProgress:
 
 
 def _run(args: argparse.Namespace) -> int:
+    geocoder = _geocoder(args)
+    if geocoder is None:
+        return _run_command(args, None)
+    from geomap.geocode import GeocoderDegradedWarning
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GeocoderDegradedWarning)  # said once below, as a CLI line
+            return _run_command(args, geocoder)
+    finally:
+        geocoder.close()
+        if geocoder.failure:
+            print(f"geomap: warning: {geocoder.failure}", file=sys.stderr)
+
+
+def _run_command(args: argparse.Namespace, geocoder) -> int:
     out = _Output(args)
     if args.command == "gazetteer":
         return _gazetteer(args, out)
@@ -245,13 +291,13 @@ def _run(args: argparse.Namespace) -> int:
         with out.progress() as progress:
             report = api.build_map(
                 args.sources, args.output, gazetteer=gazetteer, title=args.title, store=args.store, fields=fields,
-                on_skip=out.skip, progress=progress,
+                on_skip=out.skip, progress=progress, geocoder=geocoder,
             )  # fmt: skip
         out.say(f"wrote {args.output}: {report.summary()}")
         out.say(f"parsed {report.parsed} articles, {report.rows} rows", level=2)
     elif args.command == "extract":
         started = time.perf_counter()
-        count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip)
+        count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip, geocoder=geocoder)
         out.say(f"wrote {args.output}: {count} articles in {time.perf_counter() - started:.1f} s")
     elif args.command == "export":
         fmt = args.format or args.output.suffix.lstrip(".").lower()
