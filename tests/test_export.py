@@ -101,8 +101,8 @@ def test_exports_are_byte_identical_across_runs(seed_article, gazetteer):
 @pytest.mark.parametrize("suffix", [".csv", ".geojson"])
 def test_export_cli_writes_by_suffix_and_is_deterministic(tmp_path, seed_path, seed_events, capsys, suffix):
     one, two = tmp_path / f"one{suffix}", tmp_path / f"two{suffix}"
-    assert main(["export", str(seed_path), "-o", str(one)]) == 0
-    assert main(["export", str(seed_path), "-o", str(two)]) == 0
+    assert main(["--curated-only", "export", str(seed_path), "-o", str(one)]) == 0
+    assert main(["--curated-only", "export", str(seed_path), "-o", str(two)]) == 0
     capsys.readouterr()
     assert one.read_bytes() == two.read_bytes()
     text = one.read_text(encoding="utf-8")
