@@ -351,7 +351,7 @@ def test_without_geocoder_nothing_touches_the_network(tmp_path, article_folder, 
 def test_cli_extract_with_geocoder_end_to_end(fake, tmp_path, article_folder, monkeypatch, capsys):
     monkeypatch.setenv("GEOMAP_DATA", str(tmp_path / "data"))
     output = tmp_path / "pred.jsonl"
-    argv = ["extract", str(article_folder), "-o", str(output), "--geocoder", "nominatim",
+    argv = ["--curated-only", "extract", str(article_folder), "-o", str(output), "--geocoder", "nominatim",
             "--geocoder-url", fake.url, "--user-agent", "test/1.0"]  # fmt: skip
     assert main(argv) == 0, capsys.readouterr().err
     (record,) = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
