@@ -36,6 +36,7 @@ exit codes: 0 ok, 1 error (nothing written), 2 bad command line, 3 written but s
 _EXTRACT_EXAMPLES = """examples:
   geomap extract seeds/ -o pred.jsonl
   geomap extract ../shared/eval/lgl.jsonl -o pred.jsonl
+  geomap extract news/ -o out/ --dask local          (Parquet, one file per partition; see docs/performance.md)
 
 output: one JSON line per article, {"id": ..., "toponyms": [{"start", "end", "surface", "name",
 "place_id", "lat", "lon", "kind", "country", "type", "confidence", ...}]}, toponyms in document order;
@@ -77,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract = _command(commands, "extract", "write the toponyms of each article as JSON lines", _EXTRACT_EXAMPLES)
     extract.add_argument("sources", nargs="+", metavar="INPUT", help=sources_help)
     extract.add_argument("-o", "--output", required=True, type=Path, metavar="PRED.jsonl")
+    extract.add_argument(
+        "--dask", metavar="SCHEDULER|local", default=None,
+        help="run on Dask ('local' or tcp://host:port; pip install 'geomap[dask]'): -o is then a folder of Parquet",
+    )  # fmt: skip
 
     export = _command(commands, "export", "write the events table as CSV, GeoJSON or Parquet", _EXPORT_EXAMPLES)
     export.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
@@ -210,7 +215,12 @@ def _run(args: argparse.Namespace) -> int:
         out.say(f"parsed {report.parsed} articles, {report.rows} rows", level=2)
     elif args.command == "extract":
         started = time.perf_counter()
-        count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip)
+        if args.dask:
+            from geomap.distributed import extract_dask
+
+            count = extract_dask(args.sources, args.output, scheduler=args.dask, directory=args.gazetteer)
+        else:
+            count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip)
         out.say(f"wrote {args.output}: {count} articles in {time.perf_counter() - started:.1f} s")
     elif args.command == "export":
         fmt = args.format or args.output.suffix.lstrip(".").lower()
