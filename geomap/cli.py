@@ -218,7 +218,9 @@ def _run(args: argparse.Namespace) -> int:
         if args.dask:
             from geomap.distributed import extract_dask
 
-            count = extract_dask(args.sources, args.output, scheduler=args.dask, directory=args.gazetteer)
+            count = extract_dask(
+                args.sources, args.output, scheduler=args.dask, directory=args.gazetteer, on_skip=out.skip
+            )
         else:
             count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip)
         out.say(f"wrote {args.output}: {count} articles in {time.perf_counter() - started:.1f} s")

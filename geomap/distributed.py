@@ -127,6 +127,7 @@ def extract_dask(
     world: bool = False,
     events: bool = True,
     workers: int | None = None,
+    on_skip=None,
 ) -> int:
     """Geoparse articles on a Dask cluster and write partitioned Parquet; returns the article count.
 
@@ -151,6 +152,9 @@ def extract_dask(
         Include each toponym's event type and date, as ``geomap extract`` does.
     workers
         Worker processes of a ``"local"`` cluster (default: one per core).
+    on_skip
+        Called with each unreadable source file's :class:`~geomap.errors.SourceError` (else it raises),
+        as in :func:`geomap.read_articles`.
 
     Examples
     --------
@@ -181,7 +185,7 @@ def extract_dask(
         if isinstance(sources_or_bag, db.Bag):
             bag = sources_or_bag
         else:
-            articles = _articles(sources_or_bag)
+            articles = _articles(sources_or_bag, on_skip)
             threads = sum(client.nthreads().values()) or 1
             bag = db.from_sequence(articles, npartitions=min(len(articles), partitions or threads * 4))
         fs, root = fsspec.core.url_to_fs(str(output_dir))
@@ -202,13 +206,13 @@ def extract_dask(
     return int(sum(counts))
 
 
-def _articles(sources_or_articles: Iterable) -> list[Article]:
+def _articles(sources_or_articles: Iterable, on_skip) -> list[Article]:
     items = list(sources_or_articles)
     if items and all(isinstance(item, Article) for item in items):
         return items
     from geomap.sources import read_articles
 
-    articles = read_articles(items)
+    articles = read_articles(items, on_skip=on_skip)
     if not articles:
         raise SourceError("no readable article in the given sources; nothing was written")
     return articles
