@@ -87,6 +87,14 @@ def _mb(articles) -> float:
 
 
 def _rss_mb() -> float:
+    """Peak RSS of this process. ``VmHWM`` first: Linux carries ``ru_maxrss`` over from the forking
+    parent across ``exec``, so a child of a big parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -187,8 +195,8 @@ def run_pyahocorasick(articles) -> dict:
 def run_dask(articles, workers: int) -> dict:
     """The same pipeline through :func:`geomap.distributed.extract_dask` on a local cluster of ``workers``."""
     from dask.distributed import LocalCluster
-    from geomap.distributed import extract_dask
 
+    from geomap.distributed import extract_dask
     from geomap.model import Article
 
     items = [Article(id=aid, title="", text=text) for aid, text in articles]
