@@ -38,6 +38,7 @@ exit codes: 0 ok, 1 error (nothing written), 2 bad command line, 3 written but s
 _EXTRACT_EXAMPLES = """examples:
   geomap extract seeds/ -o pred.jsonl
   geomap extract ../shared/eval/lgl.jsonl -o pred.jsonl
+  geomap extract news/ -o out/ --dask local          (Parquet, one file per partition; see docs/performance.md)
 
 output: one JSON line per article, {"id": ..., "toponyms": [{"start", "end", "surface", "name",
 "place_id", "lat", "lon", "kind", "country", "type", "confidence", ...}]}, toponyms in document order;
@@ -108,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("sources", nargs="+", metavar="INPUT", help=sources_help)
     extract.add_argument("-o", "--output", required=True, type=Path, metavar="PRED.jsonl")
     _geocoder_options(extract)
+    extract.add_argument(
+        "--dask", metavar="SCHEDULER|local", default=None,
+        help="run on Dask ('local' or tcp://host:port; pip install 'geomap[dask]'): -o is then a folder of Parquet",
+    )  # fmt: skip
 
     export = _command(commands, "export", "write the events table as CSV, GeoJSON or Parquet", _EXPORT_EXAMPLES)
     export.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
@@ -297,7 +302,15 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
         out.say(f"parsed {report.parsed} articles, {report.rows} rows", level=2)
     elif args.command == "extract":
         started = time.perf_counter()
-        count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip, geocoder=geocoder)
+        if args.dask:
+            from geomap.distributed import extract_dask
+
+            count = extract_dask(
+                args.sources, args.output, scheduler=args.dask, directory=args.gazetteer,
+                world=not args.curated_only, on_skip=out.skip,
+            )  # fmt: skip
+        else:
+            count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip, geocoder=geocoder)
         out.say(f"wrote {args.output}: {count} articles in {time.perf_counter() - started:.1f} s")
     elif args.command == "export":
         fmt = args.format or args.output.suffix.lstrip(".").lower()

@@ -29,12 +29,21 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
     ['Maaret al-Numan']
     """
     folded = fold(text)
+    # plain ints: indexing a list is much cheaper than a numpy array per hit (same as folded.span)
+    starts, ends = folded.offsets.tolist(), folded.ends.tolist()
+    entries = gazetteer.entries
     matches = []
     for fstart, fend, eid in _word_hits(folded, gazetteer):
-        entry = gazetteer.entries[eid]
+        entry = entries[eid]
         if entry.type == ENTRY_EXCLUDE:
             continue
-        start, end = folded.span(fstart, fend)
+        start, end = starts[fstart], ends[fend - 1]
+        if text[start].islower() and _needs_capital(entry.patterns):
+            # Speed only: most raw hits are lowercase words ("in", "man", "police") whose every form is
+            # capitalised. A hit starts on an alphanumeric character, which is its first token's first
+            # character, and a lowercase one fails rules 1 and 2 (see case_allows), so the answer is
+            # the same as case_allows' without tokenising the surface.
+            continue
         if entry.type == ENTRY_ABBREVIATION:
             if text[end : end + 1] != ".":
                 continue  # "La" alone is not Louisiana; "La." after a town is
@@ -47,6 +56,11 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
         kind = "place" if entry.type == ENTRY_ABBREVIATION else entry.type
         matches.append(Match(start, end, surface, kind, tuple(entry.place_ids)))
     return matches
+
+
+def _needs_capital(patterns) -> bool:
+    """True when every case pattern asks for a capital (rule 1 or 2) on its first token."""
+    return all(pattern and pattern[0] != 0 for pattern in patterns)
 
 
 def _word_hits(folded: Folded, gazetteer: Gazetteer):

@@ -75,7 +75,8 @@ class _Context:
 
 def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[Toponym]:
     """Resolve every match of one article, in the order given."""
-    candidates = [[gazetteer.place(pid) for pid in match.place_ids] for match in matches]
+    by_id = gazetteer.places  # what gazetteer.place() reads, without a method call per candidate
+    candidates = [[by_id[pid] for pid in match.place_ids] for match in matches]
     context = _article_context(matches, candidates)
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
     first = [_resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)]
