@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Folded", "fold", "fold_name", "name_keys"]
+__all__ = ["Folded", "fold", "fold_name", "name_keys", "skeleton"]
 
 _DELETE = "\x00"
 _HYPHEN = "\x01"
@@ -206,3 +206,13 @@ def name_keys(name: str) -> set[str]:
     if with_al != key and with_al.strip():
         keys.add(with_al)
     return keys
+
+
+@lru_cache(maxsize=500_000)
+def skeleton(name: str) -> str:
+    """Letters and digits of ``name``, lowercased, without diacritics: "is this literally that name?"
+
+    Coarser than nothing, finer than :func:`fold` (no doubled-letter or article folding), so that
+    "Tennessee" and "Tenessee" differ. Cached: resolution asks it for the same names again and again.
+    """
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if ch.isalnum())

@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from geomap.gazetteer import Gazetteer
 from geomap.model import Match, Place
+from geomap.normalize import skeleton
 from geomap.sentences import SentenceIndex
 
 __all__ = ["FEATURES", "features", "recognise", "load_model"]
@@ -290,14 +290,11 @@ def _in_caps_run(prev_word: str, next_word: str) -> bool:
     return any(len(word) > 1 and word.isupper() and word.isalpha() for word in (prev_word, next_word))
 
 
-def _skeleton(name: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if ch.isalnum())
-
 
 def _inexact(surface: str, places: Sequence[Place]) -> bool:
     """The surface is none of the candidates' names letter for letter (only a folded variant of one)."""
-    skeleton = _skeleton(surface)
-    return not any(_skeleton(form) == skeleton for p in places for form in (p.name, *p.aliases))
+    written = skeleton(surface)
+    return not any(skeleton(form) == written for p in places for form in (p.name, *p.aliases))
 
 
 def _comma_between(text: str, end: int, start: int) -> bool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ import numpy as np
 
 from geomap.gazetteer import Gazetteer
 from geomap.model import ADMIN_KINDS, POPULATED_KINDS, Match, Place, Toponym
+from geomap.normalize import skeleton
 
 __all__ = ["resolve", "relation_of"]
 
@@ -197,7 +197,7 @@ def _score(
 ) -> tuple[float, list[str]]:
     score = _KIND_PRIOR.get(place.kind, 0.5) + math.log10(place.population + 1) * _POPULATION_WEIGHT
     why: list[str] = []
-    if _skeleton(place.name) != _skeleton(surface):
+    if skeleton(place.name) != skeleton(surface):
         score -= _ALIAS_PENALTY  # known by another name: "Alexandria" is Mashhad's old name, Alexandria's own
     if any(_lies_in(place, q) for q in qualifiers):
         score += _QUALIFIER_BONUS
@@ -225,9 +225,6 @@ def _score(
         why.append(f"{near} of the article's places within {_NEAR_KM:.0f} km")
     return score, why
 
-
-def _skeleton(name: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if ch.isalnum())
 
 
 def _has_town(area: Place, towns_in: set[tuple[str, str]]) -> bool:
