@@ -46,6 +46,13 @@ _RELATION_BEFORE = re.compile(
     rf"\b(outskirts of|near|close to|(?:{_DIRECTION}) of|outside|around)\s+(?:the\s+)?(?:\w+\s+of\s+)?$", re.I
 )
 
+_DATELINE = re.compile(
+    r"(?:^|[.!?]\s+|\n\s*)((?:[A-Z][A-Z.'-]+ ?){1,4}(?:, [A-Z][A-Za-z.]+){0,2})\s*(?:\((?:AP|Reuters|AFP)\)\s*)?"
+    r"(?:--|—|–| - )"
+)
+_DATELINE_WINDOW = 400
+_DATELINE_WEIGHT = 3.0
+
 #: Base preference by kind when nothing else is known.
 _KIND_PRIOR = {
     "continent": 3.0, "country": 3.0, "province": 1.0, "region": 1.0, "city": 1.0, "town": 0.5,
@@ -81,12 +88,34 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
     first = [_resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)]
     _add_anchors(context, first)
+    _add_dateline(context, text, first)
     if not len(context.anchors):
         return first
     return [
         _resolve_one(text, m, c, q, context) if len(c) > 1 else top
         for m, c, q, top in zip(matches, candidates, qualifiers, first, strict=True)
     ]
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the dateline is ("WINONA --", "COVINGTON, Ky. (AP) -"): the place the story is filed from."""
+    found = _DATELINE.search(text[:_DATELINE_WINDOW])
+    return found.span(1) if found else None
+
+
+def _add_dateline(context: _Context, text: str, first: list[Toponym]) -> None:
+    """The dateline's place anchors the article: its division and country count as named again."""
+    span = dateline_span(text)
+    if span is None:
+        return
+    for top in first:
+        if top.place is not None and top.type == "place" and span[0] <= top.start < span[1]:
+            place = top.place
+            if place.admin1:
+                context.admin1.setdefault((place.country, place.admin1), set()).add("<dateline>")
+            if place.country:
+                context.countries[place.country] += _DATELINE_WEIGHT
+            return
 
 
 def relation_of(text: str, start: int) -> str:
