@@ -51,6 +51,7 @@ _DATELINE = re.compile(
     r"(?:--|—|–| - )"
 )
 _DATELINE_WINDOW = 400
+_REGION_CONFIDENCE = 0.9  # a first-pass place this sure of itself tells which division the article is in
 _DATELINE_WEIGHT = 3.0
 
 #: Base preference by kind when nothing else is known.
@@ -142,6 +143,10 @@ def _article_context(matches: Sequence[Match], candidates: list[list[Place]]) ->
 
 
 def _add_anchors(context: _Context, first: list[Toponym]) -> None:
+    for top in first:
+        place = top.place
+        if place is not None and top.type == "place" and place.admin1 and top.confidence >= _REGION_CONFIDENCE:
+            context.admin1.setdefault((place.country, place.admin1), set()).add(top.surface.lower())
     points, owners = [], []
     for top in first:
         if top.place is None or top.type != "place" or top.place.kind in ADMIN_KINDS or top.confidence < 0.6:
