@@ -76,6 +76,7 @@ class _Context:
     """What the whole article says: its countries and first-level divisions, with weights."""
 
     countries: Counter = field(default_factory=Counter)
+    own_countries: dict[str, Counter] = field(default_factory=dict)  # each surface's own contribution
     admin1: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     anchors: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     anchor_owner: list[str] = field(default_factory=list)
@@ -134,8 +135,10 @@ def _article_context(matches: Sequence[Match], candidates: list[list[Place]]) ->
     context = _Context()
     for match, cands in zip(matches, candidates, strict=True):
         countries = {p.country for p in cands if p.country}
+        own = context.own_countries.setdefault(match.surface.lower(), Counter())
         for country in countries:
             context.countries[country] += 1.0 / len(countries)
+            own[country] += 1.0 / len(countries)
         for place in cands:
             if place.kind == "province" and len(cands) <= 3:
                 context.admin1.setdefault((place.country, place.name), set()).add(match.surface.lower())
@@ -250,7 +253,7 @@ def _score(
     elif place.kind == "province" and context.admin1.get((place.country, place.name), set()) - {surface}:
         score += _ADMIN1_BONUS  # the division itself, so that its own towns do not outrank it
         why.append(f"a division the article names ({place.name})")
-    share = _country_share(context, place.country)
+    share = _country_share(context, place.country, surface)
     if share > 0:
         score += _COUNTRY_BONUS * share
         why.append(f"article is about {place.country} ({share:.0%} of mentions)")
@@ -266,11 +269,16 @@ def _has_town(area: Place, towns_in: set[tuple[str, str]]) -> bool:
     return any((area.country, name) in towns_in for name in (area.name, *area.aliases))
 
 
-def _country_share(context: _Context, country: str) -> float:
-    total = sum(context.countries.values())
-    if not total or not country:
+def _country_share(context: _Context, country: str, surface: str) -> float:
+    """The share of the article's *other* mentions that could lie in ``country``.
+
+    A name's own mentions are left out: "Paris" written ten times must not vote for France.
+    """
+    own = context.own_countries.get(surface, Counter())
+    total = sum(context.countries.values()) - sum(own.values())
+    if total <= 1e-9 or not country:
         return 0.0
-    return context.countries.get(country, 0.0) / total
+    return max(0.0, context.countries.get(country, 0.0) - own.get(country, 0.0)) / total
 
 
 def _lies_in(place: Place, container: Place) -> bool:
