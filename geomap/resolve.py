@@ -51,6 +51,7 @@ _DATELINE = re.compile(
     r"(?:--|—|–| - )"
 )
 _DATELINE_WINDOW = 400
+_LATER_PASSES = 2
 _REGION_CONFIDENCE = 0.9  # a first-pass place this sure of itself tells which division the article is in
 _DATELINE_WEIGHT = 3.0
 
@@ -83,20 +84,28 @@ class _Context:
 
 
 def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[Toponym]:
-    """Resolve every match of one article, in the order given."""
+    """Resolve every match of one article, in the order given.
+
+    The first pass knows only the candidates; each later pass also knows where the previous one put
+    the article's places (anchors for proximity, their divisions, the dateline's place), so a sure
+    "Lamar County" pulls "Paris" to Texas. Two later passes settle it (a third changes nothing on LGL).
+    """
     by_id = gazetteer.places  # what gazetteer.place() reads, without a method call per candidate
     candidates = [[by_id[pid] for pid in match.place_ids] for match in matches]
-    context = _article_context(matches, candidates)
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
-    first = [_resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)]
-    _add_anchors(context, first)
-    _add_dateline(context, text, first)
-    if not len(context.anchors):
-        return first
-    return [
-        _resolve_one(text, m, c, q, context) if len(c) > 1 else top
-        for m, c, q, top in zip(matches, candidates, qualifiers, first, strict=True)
-    ]
+    context = _article_context(matches, candidates)
+    result = [_resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)]
+    if not any(len(c) > 1 for c in candidates):
+        return result
+    for _ in range(_LATER_PASSES):
+        context = _article_context(matches, candidates)
+        _add_anchors(context, result)
+        _add_dateline(context, text, result)
+        result = [
+            _resolve_one(text, m, c, q, context) if len(c) > 1 else top
+            for m, c, q, top in zip(matches, candidates, qualifiers, result, strict=True)
+        ]
+    return result
 
 
 def dateline_span(text: str) -> tuple[int, int] | None:
