@@ -290,7 +290,6 @@ def _in_caps_run(prev_word: str, next_word: str) -> bool:
     return any(len(word) > 1 and word.isupper() and word.isalpha() for word in (prev_word, next_word))
 
 
-
 def _inexact(surface: str, places: Sequence[Place]) -> bool:
     """The surface is none of the candidates' names letter for letter (only a folded variant of one)."""
     written = skeleton(surface)

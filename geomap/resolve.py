@@ -272,7 +272,6 @@ def _score(
     return score, why
 
 
-
 def _has_town(area: Place, towns_in: set[tuple[str, str]]) -> bool:
     """A sizeable town of the same name lies inside this area (Idlib in Idlib Governorate)."""
     return any((area.country, name) in towns_in for name in (area.name, *area.aliases))

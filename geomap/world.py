@@ -62,9 +62,9 @@ def data_dir() -> Path:
     return Path(base) / "geomap"
 
 
-def world_version(curated: Path = DEFAULT_DIR, imports: Path | None = None) -> str:
+def world_version(curated: Path = DEFAULT_DIR, imports: Path | None = None, *, registry: bool = True) -> str:
     """A digest of everything the compiled store is built from: rebuild when it changes."""
-    digest = hashlib.sha256(_FORMAT.encode())
+    digest = hashlib.sha256(_FORMAT.encode() + (b"" if registry else b":no-registry"))
     for path in sorted(curated.glob("*.tsv")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for package in _PACKAGES:
@@ -76,15 +76,21 @@ def world_version(curated: Path = DEFAULT_DIR, imports: Path | None = None) -> s
     return digest.hexdigest()[:16]
 
 
-def load_world(*, curated: Path = DEFAULT_DIR, directory: Path | None = None, build: bool = True) -> Gazetteer:
-    """The world gazetteer, compiling the store first if it is missing or out of date."""
+def load_world(
+    *, curated: Path = DEFAULT_DIR, directory: Path | None = None, build: bool = True, registry: bool = True
+) -> Gazetteer:
+    """The world gazetteer, compiling the store first if it is missing or out of date.
+
+    ``registry=False`` leaves out the registry packages' data (curated files and imports only): a
+    small store for tests and for users who import their own GeoNames dumps.
+    """
     directory = directory or data_dir()
-    version = world_version(curated, directory / "imports.sqlite")
+    version = world_version(curated, directory / "imports.sqlite", registry=registry)
     db_path, ac_path = _paths(directory, version)
     if not (db_path.exists() and ac_path.exists()):
         if not build:
             raise GazetteerError(f"{directory}: no compiled world gazetteer; run 'geomap gazetteer build'")
-        build_world(curated=curated, directory=directory)
+        build_world(curated=curated, directory=directory, registry=registry)
     return _open_cached(db_path, ac_path, version)
 
 
@@ -153,13 +159,13 @@ def _open(db_path: Path, ac_path: Path, version: str) -> Gazetteer:
 # Compiling
 
 
-def build_world(*, curated: Path = DEFAULT_DIR, directory: Path | None = None) -> Path:
+def build_world(*, curated: Path = DEFAULT_DIR, directory: Path | None = None, registry: bool = True) -> Path:
     """Compile the world store into ``directory`` (atomic: temp files, then rename)."""
     directory = directory or data_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    version = world_version(curated, directory / "imports.sqlite")
+    version = world_version(curated, directory / "imports.sqlite", registry=registry)
     db_path, ac_path = _paths(directory, version)
-    places, demonyms, exclusions = _collect(curated, directory / "imports.sqlite")
+    places, demonyms, exclusions = _collect(curated, directory / "imports.sqlite", registry=registry)
     abbreviations = _optional_rows(curated / "abbreviations.tsv", load_abbreviations)
     builder = _EntryBuilder()
     for place in places.values():
@@ -228,7 +234,7 @@ def _remove_stale(directory: Path, keep: str) -> None:
             path.unlink(missing_ok=True)
 
 
-def _collect(curated: Path, imports: Path) -> tuple[dict[str, Place], list, list]:
+def _collect(curated: Path, imports: Path, *, registry: bool = True) -> tuple[dict[str, Place], list, list]:
     places: dict[str, Place] = {}
     for path in sorted(curated.glob("*places*.tsv")):
         for place in load_places(path):
@@ -240,12 +246,13 @@ def _collect(curated: Path, imports: Path) -> tuple[dict[str, Place], list, list
 
         for place in imported_places(imports):
             places.setdefault(place.id, place)
-    from geomap import registry
+    if registry:
+        from geomap.registry import registry_places
 
-    registry_places, registry_demonyms = registry.registry_places()
-    for place in registry_places:
-        places.setdefault(place.id, place)
-    demonyms = list(demonyms) + registry_demonyms
+        bulk, bulk_demonyms = registry_places()
+        for place in bulk:
+            places.setdefault(place.id, place)
+        demonyms = list(demonyms) + bulk_demonyms
     return places, demonyms, exclusions
 
 
