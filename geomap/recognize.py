@@ -189,6 +189,7 @@ FEATURES = (
     "multi_token", "sentence_initial", "prev_capitalised", "next_capitalised", "prev_preposition", "prev_title",
     "next_speech", "next_place_suffix", "next_org_suffix", "prev_the", "all_caps", "curated", "seen_mid_sentence",
     "short", "comma_qualified", "qualifies_previous", "possessive", "caps_run", "inexact",
+    "doc_person", "doc_place",
 )  # fmt: skip
 
 
@@ -322,7 +323,28 @@ def match_features(text: str, matches: Sequence[Match], gazetteer: Gazetteer) ->
                 previous=matches[i - 1] if i else None, following=matches[i + 1] if i + 1 < len(matches) else None,
             )
         )  # fmt: skip
+    _share_evidence(matches, result)
     return result
+
+
+def _share_evidence(matches: Sequence[Match], vectors: list[dict[str, float]]) -> None:
+    """One name, one reading per article: what one mention's context says, all its mentions hear.
+
+    "Jones said" or "Sen. Jones" makes every "Jones" of the article a person; "in Jones" or
+    "Jones, Okla." makes every one a place.
+    """
+    person: set[str] = set()
+    place: set[str] = set()
+    for match, values in zip(matches, vectors):
+        key = match.surface.lower()
+        if values["prev_title"] or values["next_speech"]:
+            person.add(key)
+        if values["prev_preposition"] or values["comma_qualified"] or values["next_place_suffix"]:
+            place.add(key)
+    for match, values in zip(matches, vectors):
+        key = match.surface.lower()
+        values["doc_person"] = float(key in person)
+        values["doc_place"] = float(key in place)
 
 
 def recognise(text: str, matches: Sequence[Match], gazetteer: Gazetteer, *, model: dict | None = None) -> list[Match]:
