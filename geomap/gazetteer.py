@@ -169,18 +169,7 @@ class Gazetteer:
         by_id: dict[str, Place] = {}
         for place in places:
             by_id.setdefault(place.id, place)
-        builder = _EntryBuilder()
-        for place in by_id.values():
-            for form in (place.name, *place.aliases):
-                builder.add(form, ENTRY_PLACE, place.id)
-        for demonym, place_id in demonyms:
-            if place_id in by_id:
-                builder.add(demonym, ENTRY_DEMONYM, place_id)
-        for abbreviation, place_id in abbreviations:
-            if place_id in by_id:  # abbreviations may refer to world places absent from a curated-only load
-                builder.add(abbreviation, ENTRY_ABBREVIATION, place_id)
-        for phrase, what in exclusions:
-            builder.add(phrase, ENTRY_EXCLUDE, label=what)
+        builder = name_entries(by_id, demonyms=demonyms, exclusions=exclusions, abbreviations=abbreviations)
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         entries: dict[int, Entry] = {}
         for eid, entry in enumerate(builder.entries()):
@@ -188,6 +177,33 @@ class Gazetteer:
             automaton.add_word(entry.key, eid)
         automaton.make_automaton()
         return cls(places=by_id, entries=entries, automaton=automaton, version=builder.digest())
+
+
+def name_entries(
+    places: Mapping[str, Place],
+    *,
+    demonyms: Iterable[tuple[str, str]] = (),
+    exclusions: Iterable[tuple[str, str]] = (),
+    abbreviations: Iterable[tuple[str, str]] = (),
+) -> _EntryBuilder:
+    """Every name of every kind, folded into entries: what both the in-memory and the compiled gazetteer index.
+
+    Demonyms and abbreviations of places that are not loaded are skipped (a curated-only load has no
+    US states for "La." to name).
+    """
+    builder = _EntryBuilder()
+    for place in places.values():
+        for form in (place.name, *place.aliases):
+            builder.add(form, ENTRY_PLACE, place.id)
+    for demonym, place_id in demonyms:
+        if place_id in places:
+            builder.add(demonym, ENTRY_DEMONYM, place_id)
+    for abbreviation, place_id in abbreviations:
+        if place_id in places:
+            builder.add(abbreviation, ENTRY_ABBREVIATION, place_id)
+    for phrase, what in exclusions:
+        builder.add(phrase, ENTRY_EXCLUDE, label=what)
+    return builder
 
 
 class _EntryBuilder:

@@ -37,14 +37,13 @@ import ahocorasick
 from geomap.errors import GazetteerError
 from geomap.gazetteer import (
     DEFAULT_DIR,
-    ENTRY_PLACE,
     Entry,
     Gazetteer,
-    _EntryBuilder,
     load_abbreviations,
     load_demonyms,
     load_exclusions,
     load_places,
+    name_entries,
 )
 from geomap.model import Place
 
@@ -167,18 +166,7 @@ def build_world(*, curated: Path = DEFAULT_DIR, directory: Path | None = None, r
     db_path, ac_path = _paths(directory, version)
     places, demonyms, exclusions = _collect(curated, directory / "imports.sqlite", registry=registry)
     abbreviations = _optional_rows(curated / "abbreviations.tsv", load_abbreviations)
-    builder = _EntryBuilder()
-    for place in places.values():
-        for form in (place.name, *place.aliases):
-            builder.add(form, ENTRY_PLACE, place.id)
-    for demonym, place_id in demonyms:
-        if place_id in places:
-            builder.add(demonym, "demonym", place_id)
-    for abbreviation, place_id in abbreviations:
-        if place_id in places:
-            builder.add(abbreviation, "abbreviation", place_id)
-    for phrase, what in exclusions:
-        builder.add(phrase, "exclude", label=what)
+    builder = name_entries(places, demonyms=demonyms, exclusions=exclusions, abbreviations=abbreviations)
     entries = builder.entries()
     tmp_db = db_path.with_name(f"{db_path.name}.tmp{os.getpid()}")
     tmp_ac = ac_path.with_name(f"{ac_path.name}.tmp{os.getpid()}")
