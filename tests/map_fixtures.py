@@ -36,7 +36,8 @@ SEED_PLACES: list[tuple[str, tuple, str, str]] = [
     (r"Turkish", ("298795", "Turkey", "country", "TR", "", 39.0, 35.0), "", "demonym"),
 ]  # fmt: skip
 
-_SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+[\"”']?|\n|$)")
+# A sentence ends at . ! ? followed by a space or a line end ("window.__pwned" is not an end).
+_SENTENCE = re.compile(r"[^\n]+?(?:[.!?]+[\"”']?(?=\s|$)|(?=\n)|$)")
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
