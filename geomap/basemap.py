@@ -28,8 +28,8 @@ from shapely.geometry import MultiPolygon, Polygon, mapping
 from geomap.render_assets import Asset, RenderError, node_modules, read_package_file
 
 __all__ = [
-    "AREA_TOLERANCE",
     "ADMIN1_TOLERANCE",
+    "AREA_TOLERANCE",
     "admin1_shapes",
     "country_shape",
     "find_admin1",
@@ -170,13 +170,17 @@ def admin1_shapes(alpha2: str) -> tuple[tuple[str, str, Any], ...]:
     return _admin1(str(node_modules()), codes[0]) if codes else ()
 
 
+_GENERIC_WORDS = frozenset(
+    {"governorate", "province", "region", "state", "oblast", "muhafazat", "al", "el", "ar", "as", "ad"}
+)
+
+
 def _norm(name: str) -> str:
     """Fold a place name for matching: no accents or punctuation, no generic words or Arabic article."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
     text = re.sub(r"\(.*?\)", " ", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
-    generic = {"governorate", "province", "region", "state", "oblast", "muhafazat", "al", "el", "ar", "as", "ad"}
-    return "".join(w for w in text.split() if w not in generic)
+    return "".join(w for w in text.split() if w not in _GENERIC_WORDS)
 
 
 def find_admin1(alpha2: str, names: Iterable[str], lat: float, lon: float) -> tuple[str, str, Any] | None:

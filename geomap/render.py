@@ -218,7 +218,7 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
     place_index = _indexer(place_keys)
     first = frame.drop_duplicates("marker_key").set_index("marker_key")
     names = frame.groupby("marker_key")["place_name"].agg(
-        lambda s: sorted(Counter(s).items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        lambda s: min(Counter(s).items(), key=lambda kv: (-kv[1], kv[0]))[0]
     )
     places: dict[str, list[Any]] = {k: [] for k in ("id", "name", "kind", "country", "admin1", "lat", "lon")}
     places["area"] = []
@@ -254,7 +254,9 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
     # Mentions, columnar; snippets deduplicated (a sentence often names several places).
     snippets: list[str] = []
     snippet_index: dict[tuple[str, str], int] = {}
-    cols: dict[str, list[int]] = {k: [] for k in ("place", "article", "snippet", "hs", "he", "rel", "cat", "date")}
+    cols: dict[str, list[int]] = {
+        k: [] for k in ("place", "article", "snippet", "hs", "he", "rel", "cat", "date")
+    }
     for row, key, date, cat in zip(frame.itertuples(index=False), point_key, dates_col, cat_values):
         text, lo, hi = _snippet(row)
         skey = (row.article_id, text)
@@ -270,7 +272,9 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
         cols["cat"].append(cat_index[cat])
         cols["date"].append(date_index.get(date, -1))
 
-    countries = [c for c, _ in sorted(Counter(places["country"]).items(), key=lambda kv: (-kv[1], kv[0])) if c]
+    countries = [
+        c for c, _ in sorted(Counter(places["country"]).items(), key=lambda kv: (-kv[1], kv[0])) if c
+    ]
     return {
         "title": title,
         "colorBy": color_by,

@@ -99,7 +99,7 @@ def seed_events() -> pd.DataFrame:
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> Breaking `news` ${window.__pwned=3}'
 HOSTILE_TEXT = (
-    "Shelling hit `Damascus` at dawn <img src=x onerror=\"window.__pwned=1\"> say witnesses.\n"
+    'Shelling hit `Damascus` at dawn <img src=x onerror="window.__pwned=1"> say witnesses.\n'
     "Residents of Damascus wrote </script><script>window.__pwned=2</script> and ${window.__pwned=3} "
     "on walls ' \" & <b>bold</b>.\n"
 )

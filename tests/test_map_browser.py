@@ -26,7 +26,9 @@ CHROMIUM_ARGS = [
 SCREENSHOT = Path("/tmp/geomap_seed.png")
 
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)"
+    ),
     pytest.mark.skipif(
         not (render_assets.node_modules() / "leaflet").is_dir(),
         reason=f"inline assets not installed: run `{render_assets.SETUP_HINT}`",
@@ -139,11 +141,15 @@ def test_click_opens_kafr_ruma_popup(offline: OfflinePage, seed_map: Path) -> No
     popup = page.locator(".leaflet-popup-content")
     text = popup.inner_text()
     assert "Kafr Ruma" in text and "outskirts of" in text
-    assert "Smoke billows following reported bombardment by Syrian regime forces on the town of Kafr Ruma" in text
+    assert (
+        "Smoke billows following reported bombardment by Syrian regime forces on the town of Kafr Ruma"
+        in text
+    )
     assert popup.locator("mark").inner_text() == "Kafr Ruma"
     link = popup.locator("a")
     assert link.get_attribute("href").startswith("https://www.newsweek.com/")
     assert "2020-01-28" in text and "Newsweek" in text
+    page.wait_for_timeout(400)  # popup fade-in
     page.screenshot(path=str(SCREENSHOT.with_name("geomap_seed_popup.png")))
     assert offline.errors == [] and offline.requests == []
 
@@ -181,7 +187,10 @@ def test_hostile_article_executes_nothing(offline: OfflinePage, hostile_map: Pat
     assert "Shelling hit `Damascus` at dawn" in text
     assert HOSTILE_TITLE in text  # shown literally, and not as a link: its URL was javascript:
     assert page.locator(".leaflet-popup-content a", has_text="Breaking").count() == 0
-    assert page.locator(".leaflet-control-layers", has_text='<img src=x onerror="window.__pwned=1">').count() == 1
+    assert (
+        page.locator(".leaflet-control-layers", has_text='<img src=x onerror="window.__pwned=1">').count()
+        == 1
+    )
     assert page.locator("img[src=x]").count() == 0
     assert page.title() == '<img src=x onerror="window.__pwned=5">'
     assert HOSTILE_TEXT.split("\n")[0].split("<img")[0].strip() in text

@@ -24,7 +24,7 @@ needs_assets = pytest.mark.skipif(
 
 
 def payload_from_page(page: str) -> dict:
-    match = re.search(r'<script type="application/json" id="geomap-data">(.*?)</script>', page, re.S)
+    match = re.search(r'<script type="application/json" id="geomap-data">(.*?)</script>', page, re.DOTALL)
     assert match, "data element missing"
     return json.loads(match.group(1))
 
@@ -65,7 +65,9 @@ def test_fresh_processes_with_different_hash_seeds_agree() -> None:
     digests = set()
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
         digests.add(out.stdout.strip())
     digests.add(hashlib.sha256(render_map(seed_and_hostile()).encode()).hexdigest())
     assert len(digests) == 1

@@ -123,8 +123,16 @@
   }
 
   // ---- Markers, clusters, areas, heat -------------------------------------------------------------
+  // Cluster badges count mentions (what the reader asks about), not places.
+  function clusterIcon(c) {
+    var total = 0, children = c.getAllChildMarkers();
+    for (var k = 0; k < children.length; k++) total += count[children[k].gmPlace];
+    var size = total < 10 ? "small" : total < 100 ? "medium" : "large";
+    return L.divIcon({ html: "<div><span>" + String(total) + "</span></div>",
+      className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });
+  }
   var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkInterval: 150, chunkDelay: 10,
-    showCoverageOnHover: false, maxClusterRadius: 50,
+    showCoverageOnHover: false, maxClusterRadius: 50, iconCreateFunction: clusterIcon,
     chunkProgress: function (done, total) { if (done >= total) markReady(); } });
   var markers = new Array(nPlaces);
   for (p = 0; p < nPlaces; p++) {
@@ -138,7 +146,7 @@
   var areaLayers = new Array(nPlaces);
   var areas = L.geoJSON(D.areas, {
     pane: "gmAreas",
-    style: function () { return { weight: 2, fillOpacity: 0.18 }; },
+    style: function () { return { weight: 2, fillOpacity: 0.12 }; },
     onEachFeature: function (feature, layer) { layer.gmPlace = feature.properties.p; areaLayers[feature.properties.p] = layer; }
   }).addTo(map);
   overlays["Areas (countries, provinces)"] = areas;
@@ -169,7 +177,8 @@
     areaLayers.forEach(function (layer, p) {
       if (!layer) return;
       var c = colors[domCat[p]];
-      layer.setStyle(count[p] ? { color: c, fillColor: c, opacity: 0.9, fillOpacity: 0.18 } : { opacity: 0, fillOpacity: 0 });
+      var fill = P.kind[p] === "country" ? 0.08 : 0.16;
+      layer.setStyle(count[p] ? { color: c, fillColor: c, opacity: 0.9, fillOpacity: fill } : { opacity: 0, fillOpacity: 0 });
     });
     heat.setOptions({ max: Math.max(1, Math.log2(maxCount + 1)) });
     heat.setLatLngs(heatPts.map(function (h) { return [h[0], h[1], Math.log2(h[2] + 1)]; }));
@@ -366,7 +375,7 @@
   if (D.bounds) {
     var b = D.bounds;
     if (b[0][0] === b[1][0] && b[0][1] === b[1][1]) map.setView(b[0], 10);
-    else map.fitBounds(b, { padding: [30, 30], maxZoom: 12 });
+    else map.fitBounds(b, { padding: [40, 40], maxZoom: 12 });
   } else {
     map.setView([20, 0], 2);
   }
