@@ -6,8 +6,8 @@ busy month is 100k mentions. So the page carries its own Leaflet and plugins (se
 events as one compact JSON document from which the browser builds markers and clusters. Python never
 builds one object per marker (folium's MarkerCluster does, and needs minutes and 100 MB at 100k).
 
-Article text is untrusted: it travels as JSON (``<``, ``>``, ``&`` escaped as ``\\u003c`` ...), and the
-page builds popups with ``textContent``, never ``innerHTML``. The output is byte-deterministic: rows are
+Article text is untrusted: it travels as JSON (``<``, ``>``, ``&`` escaped as ``\\u003c`` ...), gzipped
+and base64-encoded, and the page builds popups with ``textContent``, never ``innerHTML``. The output is byte-deterministic: rows are
 sorted by stable keys, floats rounded, and there are no random ids and no timestamps.
 
 Example
@@ -21,6 +21,8 @@ True
 
 from __future__ import annotations
 
+import base64
+import gzip
 import html
 import json
 import math
@@ -36,7 +38,16 @@ import pandas as pd
 from geomap import basemap
 from geomap.render_assets import RenderError, asset_tags
 
-__all__ = ["AREA_KINDS", "REQUIRED_COLUMNS", "RenderError", "build_payload", "render_map", "save_map"]
+__all__ = [
+    "AREA_KINDS",
+    "REQUIRED_COLUMNS",
+    "RenderError",
+    "build_payload",
+    "decode_payload",
+    "encode_payload",
+    "render_map",
+    "save_map",
+]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -216,7 +227,7 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
     frame["marker_key"] = point_key
     place_keys = sorted(set(point_key))
     place_index = _indexer(place_keys)
-    first = frame.drop_duplicates("marker_key").set_index("marker_key")
+    first = frame.drop_duplicates("marker_key").set_index("marker_key").loc[place_keys]
     names = frame.groupby("marker_key")["place_name"].agg(
         lambda s: min(Counter(s).items(), key=lambda kv: (-kv[1], kv[0]))[0]
     )
@@ -225,21 +236,20 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
     areas: list[dict[str, Any]] = []
     bounds_pts: list[tuple[float, float]] = []
     mention_counts = Counter(point_key)
-    for key in place_keys:
-        row = first.loc[key]
-        kind = _text(row["kind"])
-        lat, lon = _coord(row["lat"]), _coord(row["lon"])
-        name = names[key] or _text(row["mention"])
-        places["id"].append(_text(row["place_id"]))
+    for key, row in zip(place_keys, first.itertuples()):
+        kind, country, admin1 = row.kind, _text(row.country), _text(row.admin1)
+        lat, lon = _coord(row.lat), _coord(row.lon)
+        name = names[key] or row.mention
+        places["id"].append(row.place_id)
         places["name"].append(name)
         places["kind"].append(kind)
-        places["country"].append(_text(row["country"]))
-        places["admin1"].append(_text(row["admin1"]))
+        places["country"].append(country)
+        places["admin1"].append(admin1)
         places["lat"].append(lat)
         places["lon"].append(lon)
         shape = None
         if boundaries and kind in AREA_KINDS and "|" not in key:
-            shape = _area_shape(kind, _text(row["country"]), {name, _text(row["admin1"])}, lat, lon)
+            shape = _area_shape(kind, country, {name, admin1}, lat, lon)
         if shape is not None:
             places["area"].append(len(areas))
             geometry = basemap.geojson_geometry(shape, basemap.AREA_TOLERANCE)
@@ -332,6 +342,25 @@ def _json_for_script(payload: dict[str, Any]) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda m: table[m.group(0)], text)
 
 
+def encode_payload(payload: dict[str, Any]) -> str:
+    """The data block: escaped JSON, gzip-compressed (``mtime=0``: byte-stable), base64.
+
+    Why compress: 100k mentions are ~20 MB of JSON, mostly snippets, and ~4 MB gzipped; the browser
+    inflates it with its built-in ``DecompressionStream`` in well under a second. Base64 has no ``<``,
+    so the block cannot end its ``<script>`` element whatever the articles say.
+    """
+    raw = _json_for_script(payload).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def decode_payload(page: str) -> dict[str, Any]:
+    """Inverse of :func:`encode_payload` on a rendered page, for tests and tools."""
+    match = re.search(r'<script type="application/gzip\+base64" id="geomap-data">([^<]*)</script>', page)
+    if match is None:
+        raise RenderError("Not a geomap page: no geomap-data element.")
+    return json.loads(gzip.decompress(base64.b64decode(match.group(1))))
+
+
 def _template(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
@@ -372,7 +401,7 @@ def render_map(
         "TITLE": html.escape(title),
         "ASSETS": tags,
         "STYLE": _template("map.css"),
-        "DATA": _json_for_script(payload),
+        "DATA": encode_payload(payload),
         "SCRIPT": _template("map.js"),
     }
     page = _template("map.html")

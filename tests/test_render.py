@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import subprocess
@@ -15,7 +14,15 @@ import pytest
 from map_fixtures import HOSTILE_ID, ROOT, seed_and_hostile, seed_events
 
 from geomap import render_assets
-from geomap.render import REQUIRED_COLUMNS, RenderError, build_payload, render_map, save_map
+from geomap.render import (
+    REQUIRED_COLUMNS,
+    RenderError,
+    _json_for_script,
+    build_payload,
+    decode_payload,
+    render_map,
+    save_map,
+)
 
 needs_assets = pytest.mark.skipif(
     not (render_assets.node_modules() / "leaflet").is_dir(),
@@ -24,9 +31,7 @@ needs_assets = pytest.mark.skipif(
 
 
 def payload_from_page(page: str) -> dict:
-    match = re.search(r'<script type="application/json" id="geomap-data">(.*?)</script>', page, re.DOTALL)
-    assert match, "data element missing"
-    return json.loads(match.group(1))
+    return decode_payload(page)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +92,9 @@ def test_no_random_ids_or_timestamps() -> None:
 def test_hostile_text_cannot_close_the_data_script() -> None:
     page = render_map(seed_and_hostile(), title="<b>t</b>")
     data = page.split('id="geomap-data">', 1)[1].split("</script>", 1)[0]
-    assert "<" not in data and ">" not in data
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", data)  # base64: no markup can hide in it
+    plain = _json_for_script(build_payload(seed_and_hostile(), boundaries=False))
+    assert "<" not in plain and ">" not in plain and "&" not in plain  # and the JSON inside is escaped
     assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in page
     assert 'onerror="window.__pwned' not in page
     assert "<script>window.__pwned" not in page

@@ -6,7 +6,23 @@
  */
 (function () {
   "use strict";
-  var D = JSON.parse(document.getElementById("geomap-data").textContent);
+  // The data block is gzip + base64 (see geomap.render.encode_payload); inflate with the browser's own
+  // DecompressionStream (Chrome 80, Firefox 113, Safari 16.4).
+  function load() {
+    var b64 = document.getElementById("geomap-data").textContent.trim();
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  if (typeof DecompressionStream === "undefined") {
+    document.getElementById("geomap").textContent = "This browser is too old to open the map (no DecompressionStream).";
+    return;
+  }
+  load().then(main);
+
+function main(D) {
+  performance.mark("geomap:data");
   var P = D.places, M = D.mentions, A = D.articles;
   var nPlaces = P.lat.length, nMentions = M.place.length, nCats = D.categories.length;
 
@@ -85,6 +101,7 @@
       style: { color: "#7a6a8c", weight: 1, dashArray: "4 3", fill: false } }).addTo(map);
   }
 
+  performance.mark("geomap:basemap");
   // ---- Colours and icons ------------------------------------------------------------------------
   var colors = D.categories.map(function (c) { return c[1]; });
   var iconCache = {};
@@ -154,11 +171,13 @@
   var heat = L.heatLayer([], { radius: 22, blur: 18, minOpacity: 0.3 });
   overlays["Heatmap"] = heat;
 
+  performance.mark("geomap:markers");
   var ready = false;
   function markReady() {
     if (ready) return;
     ready = true;
     window.geomap.ready = true;
+    window.geomap.readyAt = performance.now();  // ms since navigation start, read by bench/map.py
     document.body.setAttribute("data-geomap-ready", "1");
   }
 
@@ -380,4 +399,5 @@
     map.setView([20, 0], 2);
   }
   refresh();
+}
 })();
