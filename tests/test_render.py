@@ -251,3 +251,25 @@ def test_save_map_keeps_old_file_on_error(tmp_path: Path) -> None:
 
 def test_required_columns_match_the_fixture() -> None:
     assert set(REQUIRED_COLUMNS) <= set(seed_events().columns)
+
+
+def test_without_boundaries_areas_become_pins() -> None:
+    payload = build_payload(seed_events(), boundaries=False)
+    assert set(payload["places"]["area"]) == {-1}
+    assert payload["world"] is None and payload["admin1"] is None
+    assert payload["areas"]["features"] == []
+
+
+def test_event_date_overrides_article_date() -> None:
+    events = seed_events()
+    events["event_date"] = [None] * (len(events) - 1) + ["2020-01-27"]
+    payload = build_payload(events, boundaries=False)
+    assert payload["dates"] == ["2020-01-27", "2020-01-28"]
+
+
+def test_most_frequent_spelling_names_the_place() -> None:
+    events = seed_events()
+    maarat = events["place_id"] == "167611"
+    events.loc[maarat, "place_name"] = ["Maaret al-Numan", "Maarat al-Numan"]
+    payload = build_payload(events, boundaries=False)
+    assert payload["places"]["name"][payload["places"]["id"].index("167611")] == "Maarat al-Numan"
