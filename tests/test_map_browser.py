@@ -209,3 +209,16 @@ def test_picking_a_tile_layer_is_the_only_way_to_the_network(offline: OfflinePag
 def _has_chromium() -> None:
     if shutil.which(CHROMIUM) is None:
         pytest.skip(f"{CHROMIUM} not installed")
+
+
+def test_event_types_colour_and_filter(offline: OfflinePage, tmp_path: Path) -> None:
+    events = seed_events()
+    events["event_type"] = ["attack" if k == "city" else "statement" for k in events["kind"]]
+    path = tmp_path / "events.html"
+    save_map(events, path)
+    page = offline.open(path)
+    assert page.locator(".gm-legend h4").inner_text() == "Event type"
+    assert page.locator(".gm-legend .gm-swatch.gm-square").count() == 1
+    page.locator(".gm-legend label", has_text="attack").locator("input").uncheck()
+    page.wait_for_function("window.geomap.cluster.getLayers().length === 4")  # 7 minus 3 cities
+    assert offline.errors == [] and offline.requests == []

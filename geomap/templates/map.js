@@ -104,6 +104,9 @@ function main(D) {
   performance.mark("geomap:basemap");
   // ---- Colours and icons ------------------------------------------------------------------------
   var colors = D.categories.map(function (c) { return c[1]; });
+  // Event types also differ by shape, so colour is not the only cue (colour-blind readers, print).
+  var SHAPES = ["gm-circle", "gm-square", "gm-diamond"];
+  function shape(cat) { return D.colorBy === "kind" ? "gm-circle" : SHAPES[cat % SHAPES.length]; }
   var iconCache = {};
   function icon(cat, count) {
     var size = Math.min(34, Math.round(14 + 5 * Math.log2(count)));
@@ -112,8 +115,8 @@ function main(D) {
       // Only numbers and our own palette go into this markup: no article text.
       iconCache[key] = L.divIcon({
         className: "", iconSize: [size, size],
-        html: '<div class="gm-marker" style="width:' + size + "px;height:" + size + "px;background:" +
-          colors[cat] + '">' + (count > 1 ? String(count) : "") + "</div>"
+        html: '<div class="gm-marker ' + shape(cat) + '" style="width:' + size + "px;height:" + size +
+          "px;background:" + colors[cat] + '"><span>' + (count > 1 ? String(count) : "") + "</span></div>"
       });
     }
     return iconCache[key];
@@ -283,7 +286,7 @@ function main(D) {
   var groupLayers = D.groups.map(function (label, g) {
     var layer = L.layerGroup();
     layer.gmGroup = g;
-    overlays["<span class=\"gm-group\">" + escapeHtml(label) + "</span>"] = layer;
+    overlays["<span class=\"gm-group\" title=\"" + escapeHtml(label) + "\">" + escapeHtml(label) + "</span>"] = layer;
     layer.addTo(map);
     return layer;
   });
@@ -305,7 +308,7 @@ function main(D) {
         box2.type = "checkbox";
         box2.checked = true;
         box2.addEventListener("change", function () { catOn[k] = box2.checked; refresh(); });
-        var sw = el("span", "gm-swatch");
+        var sw = el("span", "gm-swatch " + shape(k));
         sw.style.background = c[1];
         label.appendChild(box2);
         label.appendChild(sw);
