@@ -222,3 +222,19 @@ def test_event_types_colour_and_filter(offline: OfflinePage, tmp_path: Path) -> 
     page.locator(".gm-legend label", has_text="attack").locator("input").uncheck()
     page.wait_for_function("window.geomap.cluster.getLayers().length === 4")  # 7 minus 3 cities
     assert offline.errors == [] and offline.requests == []
+
+
+def test_heatmap_and_date_range(offline: OfflinePage, hostile_map: Path) -> None:
+    page = offline.open(hostile_map)
+    page.locator(".leaflet-control-layers-overlays label", has_text="Heatmap").locator("input").check()
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+    damascus = "window.geomap.data.places.id.indexOf('170654')"
+    before = page.evaluate(f"window.geomap.markers[{damascus}].options.icon.options.html")
+    hi = page.locator(".gm-dates input[type=range]").nth(1)
+    hi.evaluate(
+        "(s) => { s.value = '0'; s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }"
+    )
+    assert page.locator(".gm-range-label").inner_text() == "2020-01-28 – 2020-01-28"
+    after = page.evaluate(f"window.geomap.markers[{damascus}].options.icon.options.html")
+    assert ">3<" in before and "<span></span>" in after  # 1 seed + 2 hostile mentions, then the seed's only
+    assert offline.errors == [] and offline.requests == []
