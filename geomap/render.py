@@ -231,6 +231,7 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
         for key, kind, rel in zip(frame["place_key"], frame["kind"], frame["relation"])
     ]
     frame["marker_key"] = point_key
+    related_areas = {k for k, key in zip(point_key, frame["place_key"]) if k != key}
     place_keys = sorted(set(point_key))
     place_index = _indexer(place_keys)
     first = frame.drop_duplicates("marker_key").set_index("marker_key").loc[place_keys]
@@ -256,7 +257,7 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
         places["lat"].append(lat)
         places["lon"].append(lon)
         shape = None
-        if boundaries and kind in AREA_KINDS and "|" not in key:
+        if boundaries and kind in AREA_KINDS and key not in related_areas:
             shape = _area_shape(kind, country, {name, admin1}, lat, lon)
         if shape is not None:
             places["area"].append(len(areas))
