@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: map test setup lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml geomap/assets/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dask]'
+	npm ci --prefix geomap/assets --ignore-scripts --no-audit --no-fund --silent
 	touch $(STAMP)
 
 setup: $(STAMP)

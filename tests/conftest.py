@@ -57,3 +57,12 @@ def parse_calls(monkeypatch):
 
     monkeypatch.setattr(geomap.api, "geoparse", counting)
     return calls
+
+
+def map_text(path) -> str:
+    """The data a map page carries, as readable JSON text (the page itself holds it gzipped)."""
+    import json
+
+    from geomap.render import decode_payload
+
+    return json.dumps(decode_payload(Path(path).read_text(encoding="utf-8")), ensure_ascii=False)

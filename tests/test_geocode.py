@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import map_text
 
 from geomap.api import geoparse
 from geomap.cli import main
@@ -369,7 +370,7 @@ def test_cli_build_with_geocoder_puts_the_village_on_the_map(fake, tmp_path, art
     argv = ["build", str(article_folder), "-o", str(output), "--geocoder", "nominatim", "--geocoder-url", fake.url,
             "--user-agent", USER_AGENT, "--geocoder-cache", str(tmp_path / "geo.sqlite")]  # fmt: skip
     assert main(argv) == 0, capsys.readouterr().err
-    assert "Tell Zuhra" in output.read_text(encoding="utf-8")
+    assert "Tell Zuhra" in map_text(output)
     assert len(fake.requests) == 1 and (tmp_path / "geo.sqlite").exists()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import map_text
 from geopy.distance import geodesic
 
 import geomap
@@ -107,7 +108,7 @@ def test_seed_map_has_one_marker_per_place_and_no_demonym_markers(tmp_path, gaze
     places = events[events.type == "place"]
     assert report.places == places.place_id.nunique()
     assert {"Syrian", "Russian"} & set(places.mention) == set()
-    html = out.read_text(encoding="utf-8")
+    html = map_text(out)
     assert "Kafr Ruma" in html and "Khmeimim Air Base" in html
 
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import map_text
 
 from geomap.cli import main
 from geomap.errors import SourceError
@@ -29,7 +30,7 @@ def wait_for(condition, timeout: float = 8.0, interval: float = 0.05):
 
 def map_has(path: Path, text: str) -> bool:
     try:
-        return text in path.read_text(encoding="utf-8")
+        return text in map_text(path)
     except FileNotFoundError:
         return False
 

@@ -1,0 +1,240 @@
+"""The map as a reader opens it: headless Chromium, network blocked, real clicks.
+
+Why a real browser: the failures that matter (a blank page offline, a popup that runs article text,
+a script error from one apostrophe) only show when the page runs. Skipped when Debian's
+/usr/bin/chromium is absent, since Playwright cannot download its own browser here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from map_fixtures import HOSTILE_TEXT, HOSTILE_TITLE, seed_and_hostile, seed_events
+
+from geomap import render_assets
+from geomap.render import save_map
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
+SCREENSHOT = Path("/tmp/geomap_seed.png")
+
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)"
+    ),
+    pytest.mark.skipif(
+        not (render_assets.node_modules() / "leaflet").is_dir(),
+        reason=f"inline assets not installed: run `{render_assets.SETUP_HINT}`",
+    ),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class OfflinePage:
+    """A page whose every non-file request is aborted and recorded, and whose console is recorded."""
+
+    def __init__(self, browser: Any) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.route("**/*", self._route)
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def open(self, path: Path) -> Any:
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function("window.geomap && window.geomap.ready === true", timeout=30_000)
+        return self.page
+
+    def click_place(self, place_id: str) -> None:
+        """Zoom until the place's marker is out of its cluster, then click it like a person would."""
+        box = self.page.evaluate(
+            """(id) => new Promise((resolve) => {
+                const g = window.geomap, m = g.markers[g.placeIndex(id)];
+                g.map.closePopup();
+                g.cluster.zoomToShowLayer(m, () => setTimeout(() => {
+                    const r = m.getElement().getBoundingClientRect();
+                    resolve({x: r.left + r.width / 2, y: r.top + r.height / 2});
+                }, 400));
+            })""",
+            place_id,
+        )
+        self.page.mouse.click(box["x"], box["y"])
+        self.page.wait_for_selector(".leaflet-popup-content .gm-popup", timeout=5_000)
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture()
+def offline(browser: Any) -> Iterator[OfflinePage]:
+    page = OfflinePage(browser)
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def seed_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("map") / "seed.html"
+    save_map(seed_events(), path, title="Idlib offensive, January 2020")
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("map") / "hostile.html"
+    save_map(seed_and_hostile(), path, title='<img src=x onerror="window.__pwned=5">')
+    return path
+
+
+def test_seed_map_works_offline(offline: OfflinePage, seed_map: Path, tmp_path: Path) -> None:
+    page = offline.open(seed_map)
+    assert offline.requests == [], "an inline map must not touch the network"
+    assert offline.errors == []
+    counts = page.evaluate(
+        """() => ({
+            markers: window.geomap.cluster.getLayers().length,
+            areas: window.geomap.areas.filter(Boolean).length,
+            icons: document.querySelectorAll('.leaflet-marker-icon').length,
+            paths: document.querySelectorAll('.leaflet-gmAreas-pane path').length,
+        })"""
+    )
+    # 7 pins: Idlib city, Maarat al-Numan (both spellings), Kafr Ruma, Khmeimim, Damascus, Moscow,
+    # "northern Syria"; 3 areas: Syria, Russia, Idlib province.
+    assert counts["markers"] == 7 and counts["areas"] == 3
+    assert 1 <= counts["icons"] <= 7 and counts["paths"] >= 3
+    assert page.locator(".gm-legend").is_visible()
+    assert page.locator(".leaflet-control-layers").is_visible()
+    assert page.locator(".leaflet-control-layers-base label").count() == 5  # offline + 4 tile layers
+    assert page.locator(".gm-search input").is_visible()
+    assert page.locator(".leaflet-control-zoom-fullscreen, .fullscreen-icon").count() >= 1
+    page.screenshot(path=str(tmp_path / "seed.png"))
+    page.screenshot(path=str(SCREENSHOT))
+
+
+def test_click_opens_kafr_ruma_popup(offline: OfflinePage, seed_map: Path) -> None:
+    page = offline.open(seed_map)
+    offline.click_place("kafr-ruma")
+    popup = page.locator(".leaflet-popup-content")
+    text = popup.inner_text()
+    assert "Kafr Ruma" in text and "outskirts of" in text
+    assert (
+        "Smoke billows following reported bombardment by Syrian regime forces on the town of Kafr Ruma"
+        in text
+    )
+    assert popup.locator("mark").inner_text() == "Kafr Ruma"
+    link = popup.locator("a")
+    assert link.get_attribute("href").startswith("https://www.newsweek.com/")
+    assert "2020-01-28" in text and "Newsweek" in text
+    page.wait_for_timeout(400)  # popup fade-in
+    page.screenshot(path=str(SCREENSHOT.with_name("geomap_seed_popup.png")))
+    assert offline.errors == [] and offline.requests == []
+
+
+def test_maarat_popup_lists_both_spellings(offline: OfflinePage, seed_map: Path) -> None:
+    page = offline.open(seed_map)
+    offline.click_place("167611")
+    marks = page.locator(".leaflet-popup-content mark").all_inner_texts()
+    assert marks == ["Maarat al-Numan", "Maaret al-Numan"]
+
+
+def test_search_box_finds_a_place(offline: OfflinePage, seed_map: Path) -> None:
+    page = offline.open(seed_map)
+    page.fill(".gm-search input", "khmei")
+    page.locator(".gm-results li").first.click()
+    page.wait_for_selector(".leaflet-popup-content .gm-popup", timeout=5_000)
+    assert "Khmeimim Air Base" in page.locator(".leaflet-popup-content h3").inner_text()
+
+
+def test_legend_filters_markers(offline: OfflinePage, seed_map: Path) -> None:
+    page = offline.open(seed_map)
+    page.locator(".gm-legend label", has_text="city").locator("input").uncheck()
+    page.wait_for_function("window.geomap.cluster.getLayers().length === 4")  # 7 minus 3 cities
+
+
+def test_hostile_article_executes_nothing(offline: OfflinePage, hostile_map: Path) -> None:
+    page = offline.open(hostile_map)
+    offline.click_place("170654")  # Damascus: seed and hostile mentions
+    page.locator(".gm-search input").fill("Dam")
+    page.hover(".leaflet-popup-content")
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    text = page.locator(".leaflet-popup-content").inner_text()
+    assert "</script><script>window.__pwned=2</script> and ${window.__pwned=3}" in text
+    assert "Shelling hit `Damascus` at dawn" in text
+    assert HOSTILE_TITLE in text  # shown literally, and not as a link: its URL was javascript:
+    assert page.locator(".leaflet-popup-content a", has_text="Breaking").count() == 0
+    assert (
+        page.locator(".leaflet-control-layers", has_text='<img src=x onerror="window.__pwned=1">').count()
+        == 1
+    )
+    assert page.locator("img[src=x]").count() == 0
+    assert page.title() == '<img src=x onerror="window.__pwned=5">'
+    assert HOSTILE_TEXT.split("\n")[0].split("<img")[0].strip() in text
+    assert offline.errors == [] and offline.requests == []
+
+
+def test_picking_a_tile_layer_is_the_only_way_to_the_network(offline: OfflinePage, seed_map: Path) -> None:
+    page = offline.open(seed_map)
+    assert offline.requests == []
+    page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").click()
+    page.wait_for_timeout(500)
+    assert offline.requests and all("tile.openstreetmap.org" in u for u in offline.requests)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _has_chromium() -> None:
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip(f"{CHROMIUM} not installed")
+
+
+def test_event_types_colour_and_filter(offline: OfflinePage, tmp_path: Path) -> None:
+    events = seed_events()
+    events["event_type"] = ["attack" if k == "city" else "statement" for k in events["kind"]]
+    path = tmp_path / "events.html"
+    save_map(events, path)
+    page = offline.open(path)
+    assert page.locator(".gm-legend h4").inner_text() == "Event type"
+    assert page.locator(".gm-legend .gm-swatch.gm-square").count() == 1
+    page.locator(".gm-legend label", has_text="attack").locator("input").uncheck()
+    page.wait_for_function("window.geomap.cluster.getLayers().length === 4")  # 7 minus 3 cities
+    assert offline.errors == [] and offline.requests == []
+
+
+def test_heatmap_and_date_range(offline: OfflinePage, hostile_map: Path) -> None:
+    page = offline.open(hostile_map)
+    page.locator(".leaflet-control-layers-overlays label", has_text="Heatmap").locator("input").check()
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+    damascus = "window.geomap.data.places.id.indexOf('170654')"
+    before = page.evaluate(f"window.geomap.markers[{damascus}].options.icon.options.html")
+    hi = page.locator(".gm-dates input[type=range]").nth(1)
+    hi.evaluate(
+        "(s) => { s.value = '0'; s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }"
+    )
+    assert page.locator(".gm-range-label").inner_text() == "2020-01-28 – 2020-01-28"
+    after = page.evaluate(f"window.geomap.markers[{damascus}].options.icon.options.html")
+    assert ">3<" in before and "<span></span>" in after  # 1 seed + 2 hostile mentions, then the seed's only
+    assert offline.errors == [] and offline.requests == []

@@ -1,0 +1,275 @@
+"""Unit tests of geomap.render: determinism, escaping, grouping, demonyms, areas, errors."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from map_fixtures import HOSTILE_ID, ROOT, seed_and_hostile, seed_events
+
+from geomap import render_assets
+from geomap.render import (
+    REQUIRED_COLUMNS,
+    RenderError,
+    _json_for_script,
+    build_payload,
+    decode_payload,
+    render_map,
+    save_map,
+)
+
+needs_assets = pytest.mark.skipif(
+    not (render_assets.node_modules() / "leaflet").is_dir(),
+    reason=f"inline assets not installed: run `{render_assets.SETUP_HINT}`",
+)
+
+
+def payload_from_page(page: str) -> dict:
+    return decode_payload(page)
+
+
+@pytest.fixture(scope="module")
+def seed_payload() -> dict:
+    return build_payload(seed_events())
+
+
+# ---- determinism ----------------------------------------------------------------------------
+
+
+@needs_assets
+def test_same_table_gives_same_bytes() -> None:
+    events = seed_and_hostile()
+    assert render_map(events) == render_map(events.copy())
+
+
+@needs_assets
+def test_row_order_does_not_matter() -> None:
+    events = seed_and_hostile()
+    shuffled = events.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    assert render_map(events) == render_map(shuffled)
+
+
+_SUBPROCESS = """
+import hashlib, sys
+sys.path[:0] = [{root!r}, {tests!r}]
+from map_fixtures import seed_and_hostile
+from geomap.render import render_map
+print(hashlib.sha256(render_map(seed_and_hostile()).encode()).hexdigest())
+"""
+
+
+@needs_assets
+def test_fresh_processes_with_different_hash_seeds_agree() -> None:
+    code = _SUBPROCESS.format(root=str(ROOT), tests=str(ROOT / "tests"))
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        digests.add(out.stdout.strip())
+    digests.add(hashlib.sha256(render_map(seed_and_hostile()).encode()).hexdigest())
+    assert len(digests) == 1
+
+
+@needs_assets
+def test_no_random_ids_or_timestamps() -> None:
+    page = render_map(seed_events())
+    assert not re.search(r"[0-9a-f]{32}", page.split("<style>", 1)[0])
+    assert "2026" not in payload_from_page(page)["title"]
+
+
+# ---- escaping -----------------------------------------------------------------------------------
+
+
+@needs_assets
+def test_hostile_text_cannot_close_the_data_script() -> None:
+    page = render_map(seed_and_hostile(), title="<b>t</b>")
+    data = page.split('id="geomap-data">', 1)[1].split("</script>", 1)[0]
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", data)  # base64: no markup can hide in it
+    plain = _json_for_script(build_payload(seed_and_hostile(), boundaries=False))
+    assert "<" not in plain and ">" not in plain and "&" not in plain  # and the JSON inside is escaped
+    assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in page
+    assert 'onerror="window.__pwned' not in page
+    assert "<script>window.__pwned" not in page
+    payload = payload_from_page(page)  # the text survives intact, as data
+    hostile = payload["articles"]["id"].index(HOSTILE_ID)
+    assert payload["articles"]["title"][hostile].startswith('<img src=x onerror="window.__pwned=1">')
+    assert any("</script><script>window.__pwned=2</script>" in s for s in payload["snippets"])
+    assert payload["articles"]["url"][hostile] == ""  # javascript: URL never becomes a link
+
+
+def test_javascript_uses_no_inner_html_for_text() -> None:
+    script = (ROOT / "geomap" / "templates" / "map.js").read_text(encoding="utf-8")
+    assert ".innerHTML" not in script
+    assert "insertAdjacentHTML" not in script
+
+
+# ---- grouping, demonyms, snippets --------------------------------------------------------------
+
+
+def test_spelling_variants_make_one_marker(seed_payload: dict) -> None:
+    places = seed_payload["places"]
+    index = places["id"].index("167611")
+    assert places["id"].count("167611") == 1
+    assert seed_payload["counts"][index] == 2
+
+
+def test_city_and_province_stay_apart(seed_payload: dict) -> None:
+    ids = seed_payload["places"]["id"]
+    assert "169389" in ids and "169388" in ids
+
+
+def test_demonyms_never_make_markers(seed_payload: dict) -> None:
+    events = seed_events()
+    assert (events["type"] == "demonym").sum() > 0
+    assert "298795" not in seed_payload["places"]["id"]  # "Turkish" only
+    assert len(seed_payload["mentions"]["place"]) == int((events["type"] == "place").sum())
+
+
+def test_only_demonyms_gives_an_empty_map() -> None:
+    events = seed_events()
+    payload = build_payload(events[events["type"] == "demonym"], boundaries=False)
+    assert payload["places"]["id"] == [] and payload["bounds"] is None
+
+
+def test_highlight_offsets_point_at_the_mention(seed_payload: dict) -> None:
+    events = seed_events()
+    mentions = list(events.loc[events["type"] == "place"].sort_values("start")["mention"])
+    m = seed_payload["mentions"]
+    shown = [seed_payload["snippets"][s][a:b] for s, a, b in zip(m["snippet"], m["hs"], m["he"])]
+    assert shown == mentions
+
+
+def test_long_snippets_are_cut_around_the_mention() -> None:
+    events = seed_events().head(1).copy()
+    pad = "x " * 400
+    events.loc[0, "snippet"] = pad + "Russia" + pad
+    events.loc[0, "snippet_start"] = 0
+    events.loc[0, "start"], events.loc[0, "end"] = len(pad), len(pad) + 6
+    payload = build_payload(events, boundaries=False)
+    text = payload["snippets"][0]
+    assert len(text) < 340 and text.startswith("… ") and text.endswith(" …")
+    assert text[payload["mentions"]["hs"][0] : payload["mentions"]["he"][0]] == "Russia"
+
+
+def test_relation_is_kept_on_a_point(seed_payload: dict) -> None:
+    places, m = seed_payload["places"], seed_payload["mentions"]
+    syria = [i for i, pid in enumerate(places["id"]) if pid == "163843"]
+    assert len(syria) == 2  # the country as an area, "northern Syria" as a point of its own
+    assert sorted(places["area"][i] >= 0 for i in syria) == [False, True]
+    kafr = places["id"].index("kafr-ruma")
+    rels = {seed_payload["relations"][r] for p, r in zip(m["place"], m["rel"]) if p == kafr}
+    assert rels == {"outskirts of"} and places["area"][kafr] == -1
+
+
+@needs_assets
+def test_regions_are_drawn_as_areas(seed_payload: dict) -> None:
+    places = seed_payload["places"]
+    area_ids = {places["id"][i] for i, a in enumerate(places["area"]) if a >= 0}
+    assert area_ids == {"163843", "2017370", "169388"}  # Syria, Russia, Idlib province
+    idlib = seed_payload["areas"]["features"][places["area"][places["id"].index("169388")]]
+    points = [xy for ring in idlib["geometry"]["coordinates"] for xy in ring]
+    lons, lats = [x for x, _ in points], [y for _, y in points]
+    assert 35.9 < min(lons) < 36.4 and 36.6 < max(lons) < 37.5  # the governorate, not Syria (42.4 E)
+    assert 35.0 < min(lats) < 35.6 and 36.0 < max(lats) < 36.5
+    names = {f["properties"]["n"] for f in seed_payload["admin1"]["features"]}
+    assert "Idlib" in names
+
+
+def test_event_type_column_switches_colouring() -> None:
+    events = seed_events()
+    events["event_type"] = ["attack" if i % 2 else "statement" for i in range(len(events))]
+    payload = build_payload(events, boundaries=False)
+    assert payload["colorBy"] == "event_type"
+    assert [c[0] for c in payload["categories"]] == ["attack", "statement"]
+
+
+def test_floats_are_rounded() -> None:
+    events = seed_events()
+    events["lat"] = events["lat"] + 1e-9
+    payload = build_payload(events, boundaries=False)
+    assert all(len(repr(x).split(".")[-1]) <= 5 for x in payload["places"]["lat"])
+
+
+# ---- errors and output modes ------------------------------------------------------------------
+
+
+def test_missing_columns_are_named() -> None:
+    with pytest.raises(RenderError, match="snippet_start"):
+        render_map(seed_events().drop(columns=["snippet_start"]), assets="cdn", boundaries=False)
+
+
+def test_unknown_assets_mode() -> None:
+    with pytest.raises(RenderError, match="assets='inline' or assets='cdn'"):
+        render_map(seed_events(), assets="local")
+
+
+def test_missing_inline_assets_say_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEOMAP_ASSETS_DIR", str(tmp_path))
+    with pytest.raises(RenderError, match=re.escape("npm ci --prefix geomap/assets")):
+        render_map(seed_events())
+    assert issubclass(RenderError, RuntimeError)
+
+
+def test_cdn_mode_links_pinned_versions() -> None:
+    page = render_map(seed_events(), assets="cdn", boundaries=False)
+    versions = render_assets.pinned_versions()
+    assert f"https://cdn.jsdelivr.net/npm/leaflet@{versions['leaflet']}/dist/leaflet.js" in page
+    assert "L.Control.extend" in page and len(page) < 200_000
+
+
+@needs_assets
+def test_inline_mode_references_no_remote_script_or_style() -> None:
+    page = render_map(seed_events())
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", page)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)
+
+
+@needs_assets
+def test_save_map_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    target = tmp_path / "map.html"
+    target.write_text("old")
+    save_map(seed_events(), target, title="Idlib")
+    assert target.read_text(encoding="utf-8") == render_map(seed_events(), title="Idlib")
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+def test_save_map_keeps_old_file_on_error(tmp_path: Path) -> None:
+    target = tmp_path / "map.html"
+    target.write_text("old")
+    with pytest.raises(RenderError):
+        save_map(pd.DataFrame({"x": [1]}), target)
+    assert target.read_text() == "old" and len(list(tmp_path.iterdir())) == 1
+
+
+def test_required_columns_match_the_fixture() -> None:
+    assert set(REQUIRED_COLUMNS) <= set(seed_events().columns)
+
+
+def test_without_boundaries_areas_become_pins() -> None:
+    payload = build_payload(seed_events(), boundaries=False)
+    assert set(payload["places"]["area"]) == {-1}
+    assert payload["world"] is None and payload["admin1"] is None
+    assert payload["areas"]["features"] == []
+
+
+def test_event_date_overrides_article_date() -> None:
+    events = seed_events()
+    events["event_date"] = [None] * (len(events) - 1) + ["2020-01-27"]
+    payload = build_payload(events, boundaries=False)
+    assert payload["dates"] == ["2020-01-27", "2020-01-28"]
+
+
+def test_most_frequent_spelling_names_the_place() -> None:
+    events = seed_events()
+    maarat = events["place_id"] == "167611"
+    events.loc[maarat, "place_name"] = ["Maaret al-Numan", "Maarat al-Numan"]
+    payload = build_payload(events, boundaries=False)
+    assert payload["places"]["name"][payload["places"]["id"].index("167611")] == "Maarat al-Numan"
