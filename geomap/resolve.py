@@ -232,6 +232,54 @@ def _context_cues(text: str, match: Match, relation: str) -> set[str]:
     return cues
 
 
+def _signals(
+    place: Place,
+    cues: set[str],
+    qualifiers: list[Place],
+    context: _Context,
+    near: int,
+    towns_in: set,
+    surface: str,
+) -> dict[str, float]:
+    """What speaks for or against one candidate, as named numbers (see :data:`WEIGHTS`)."""
+    return {
+        f"kind_{place.kind}": 1.0,
+        "log_population": math.log10(place.population + 1),
+        "alias": float(skeleton(place.name) != skeleton(surface)),
+        "qualified": float(any(_lies_in(place, q) for q in qualifiers)),
+        "area_cue": float("admin" in cues and place.kind in ADMIN_KINDS),
+        "town_cue": float("populated" in cues and place.kind in POPULATED_KINDS),
+        "bare_area": float(
+            "admin" not in cues and place.kind in ("province", "district", "region") and _has_town(place, towns_in)
+        ),
+        "in_named_division": float(bool(place.admin1) and (place.country, place.admin1) in context.admin1),
+        "named_division": float(
+            place.kind == "province" and bool(context.admin1.get((place.country, place.name), set()) - {surface})
+        ),
+        "country_share": _country_share(context, place.country, surface),
+        "near": min(near, 3) / 3,
+        "near_any": float(near > 0),
+    }
+
+
+#: Weights of :func:`_signals`; a candidate's score is their weighted sum.
+WEIGHTS: dict[str, float] = {
+    **{f"kind_{kind}": prior for kind, prior in _KIND_PRIOR.items()},
+    "log_population": _POPULATION_WEIGHT,
+    "alias": -_ALIAS_PENALTY,
+    "qualified": _QUALIFIER_BONUS,
+    "area_cue": _CUE_BONUS,
+    "town_cue": _CUE_BONUS,
+    "bare_area": -_BARE_AREA_PENALTY,
+    "in_named_division": _ADMIN1_BONUS,
+    "named_division": _ADMIN1_BONUS,
+    "country_share": _COUNTRY_BONUS,
+    "near": _NEAR_BONUS,
+    "near_any": _NEAR_BONUS / 2,
+}
+_DEFAULT_KIND_PRIOR = 0.5
+
+
 def _score(
     place: Place,
     cues: set[str],
@@ -241,35 +289,31 @@ def _score(
     towns_in: set,
     surface: str,
 ) -> tuple[float, list[str]]:
-    score = _KIND_PRIOR.get(place.kind, 0.5) + math.log10(place.population + 1) * _POPULATION_WEIGHT
-    why: list[str] = []
-    if skeleton(place.name) != skeleton(surface):
-        score -= _ALIAS_PENALTY  # known by another name: "Alexandria" is Mashhad's old name, Alexandria's own
-    if any(_lies_in(place, q) for q in qualifiers):
-        score += _QUALIFIER_BONUS
+    signals = _signals(place, cues, qualifiers, context, near, towns_in, surface)
+    weights = WEIGHTS
+    score = sum(weights.get(name, 0.0) * value for name, value in signals.items())
+    if f"kind_{place.kind}" not in weights:
+        score += _DEFAULT_KIND_PRIOR
+    return score, _reasons(place, signals, qualifiers, near, surface)
+
+
+def _reasons(place: Place, signals: dict[str, float], qualifiers: list[Place], near: int, surface: str) -> list[str]:
+    why = []
+    if signals["qualified"]:
         why.append(f"qualified by {qualifiers[0].name}")
-    if "admin" in cues and place.kind in ADMIN_KINDS:
-        score += _CUE_BONUS
+    if signals["area_cue"]:
         why.append(f"context names an area ({place.kind})")
-    if "admin" not in cues and place.kind in ("province", "district", "region") and _has_town(place, towns_in):
-        score -= _BARE_AREA_PENALTY  # a bare name is the town before the area named after it (Idlib, Moscow)
-    if "populated" in cues and place.kind in POPULATED_KINDS:
-        score += _CUE_BONUS
+    if signals["town_cue"]:
         why.append(f"context names a {place.kind}")
-    if place.admin1 and (place.country, place.admin1) in context.admin1:
-        score += _ADMIN1_BONUS
+    if signals["in_named_division"]:
         why.append(f"article names {place.admin1}")
-    elif place.kind == "province" and context.admin1.get((place.country, place.name), set()) - {surface}:
-        score += _ADMIN1_BONUS  # the division itself, so that its own towns do not outrank it
+    elif signals["named_division"]:
         why.append(f"a division the article names ({place.name})")
-    share = _country_share(context, place.country, surface)
-    if share > 0:
-        score += _COUNTRY_BONUS * share
-        why.append(f"article is about {place.country} ({share:.0%} of mentions)")
+    if signals["country_share"] > 0:
+        why.append(f"article is about {place.country} ({signals['country_share']:.0%} of mentions)")
     if near:
-        score += _NEAR_BONUS * min(near, 3) / 3 + _NEAR_BONUS / 2
         why.append(f"{near} of the article's places within {_NEAR_KM:.0f} km")
-    return score, why
+    return why
 
 
 def _has_town(area: Place, towns_in: set[tuple[str, str]]) -> bool:
