@@ -15,6 +15,7 @@ articles::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
@@ -140,7 +141,8 @@ def events_for(
     progress: Progress | None = None,
     report: BuildReport | None = None,
     geocoder: Geocoder | None = None,
-) -> pd.DataFrame:
+    reuse: Callable[[Store], bool] | None = None,
+) -> pd.DataFrame | None:
     """The events table of ``sources`` through a store: only new or changed articles are parsed.
 
     Parameters
@@ -157,6 +159,9 @@ def events_for(
     geocoder
         Opt-in online fallback for names the gazetteer does not know (:mod:`geomap.geocode`). Stored
         rows remember whether one was used: switching it on or off re-parses every article.
+    reuse
+        Called with the store after an update that changed nothing; when it returns True the table
+        is not loaded and None is returned (the caller's output is still current).
 
     Examples
     --------
@@ -185,15 +190,17 @@ def events_for(
         )
         if not update.files:
             raise SourceError("no readable article in the given sources; nothing was written")
-        events = opened.events(update.files)
+        unchanged = not (update.new or update.changed or update.removed or update.skipped)
+        events = None if unchanged and reuse is not None and reuse(opened) else opened.events(update.files)
     finally:
         if opened is not store:
             opened.close()
-    places = events[events["type"] == "place"]
     report.skipped.extend(update.skipped)
     report.articles, report.new, report.changed = update.articles, update.new, update.changed
     report.removed, report.unchanged, report.parsed = update.removed, update.unchanged, update.parsed
-    report.rows, report.mentions, report.places = len(events), len(places), int(places.place_id.nunique())
+    if events is not None:
+        places = events[events["type"] == "place"]
+        report.rows, report.mentions, report.places = len(events), len(places), int(places.place_id.nunique())
     report.seconds = time.perf_counter() - started
     return events
 
@@ -222,13 +229,59 @@ def build_map(
     report = BuildReport()
     started = time.perf_counter()
     store = default_store_path(output) if store is None else store
+    output = Path(output)
+    key = f"map:{output.resolve()}"
+    options = json.dumps({"title": title, **render_options}, sort_keys=True, default=str)
+
+    def still_current(opened: Store) -> bool:
+        """Nothing changed and the map on disk is the one this store last wrote with these options."""
+        noted = opened.noted(key)
+        if noted is None or not output.exists():
+            return False
+        recorded = json.loads(noted)
+        return recorded["options"] == options and recorded["sha256"] == _sha256(output)
+
     events = events_for(
         sources, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress, report=report,
-        geocoder=geocoder,
+        geocoder=geocoder, reuse=still_current if not _is_memory(store) else None,
     )  # fmt: skip
-    save_map(events, Path(output), title=title, **render_options)
+    if events is None:
+        report.rows, report.mentions, report.places = _noted_counts(store, key)
+    else:
+        save_map(events, output, title=title, **render_options)
+        if not _is_memory(store):
+            _note_map(store, key, output, options, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _is_memory(store: StoreArg) -> bool:
+    return isinstance(store, str) and store == MEMORY
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _with_store(store: StoreArg):
+    """The store itself, or a context that opens the path (and closes it) for a short note."""
+    if isinstance(store, Store):
+        return contextlib.nullcontext(store)
+    return Store(store)
+
+
+def _note_map(store: StoreArg, key: str, output: Path, options: str, report: BuildReport) -> None:
+    """Remember which map this store last wrote, so that a run with nothing new can skip rendering."""
+    value = {"options": options, "sha256": _sha256(output), "counts": [report.rows, report.mentions, report.places]}
+    with _with_store(store) as opened:
+        opened.note(key, json.dumps(value, sort_keys=True))
+
+
+def _noted_counts(store: StoreArg, key: str) -> tuple[int, int, int]:
+    with _with_store(store) as opened:
+        noted = opened.noted(key)
+    rows, mentions, places = json.loads(noted)["counts"] if noted else (0, 0, 0)
+    return rows, mentions, places
 
 
 def export(

@@ -128,9 +128,7 @@ def _prepare(events: pd.DataFrame) -> pd.DataFrame:
         pid or f"{name}@{_coord(lat)},{_coord(lon)}"
         for pid, name, lat, lon in zip(frame["place_id"], frame["place_name"], frame["lat"], frame["lon"])
     ]
-    return frame.sort_values(["article_id", "start", "end", "place_key"], kind="mergesort").reset_index(
-        drop=True
-    )
+    return frame.sort_values(["article_id", "start", "end", "place_key"], kind="mergesort").reset_index(drop=True)
 
 
 def _snippet(row: Any) -> tuple[str, int, int]:
@@ -274,9 +272,7 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
     # Mentions, columnar; snippets deduplicated (a sentence often names several places).
     snippets: list[str] = []
     snippet_index: dict[tuple[str, str], int] = {}
-    cols: dict[str, list[int]] = {
-        k: [] for k in ("place", "article", "snippet", "hs", "he", "rel", "cat", "date")
-    }
+    cols: dict[str, list[int]] = {k: [] for k in ("place", "article", "snippet", "hs", "he", "rel", "cat", "date")}
     for row, key, date, cat in zip(frame.itertuples(index=False), point_key, dates_col, cat_values):
         text, lo, hi = _snippet(row)
         skey = (row.article_id, text)
@@ -292,9 +288,7 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
         cols["cat"].append(cat_index[cat])
         cols["date"].append(date_index.get(date, -1))
 
-    countries = [
-        c for c, _ in sorted(Counter(places["country"]).items(), key=lambda kv: (-kv[1], kv[0])) if c
-    ]
+    countries = [c for c, _ in sorted(Counter(places["country"]).items(), key=lambda kv: (-kv[1], kv[0])) if c]
     return {
         "title": title,
         "colorBy": color_by,
@@ -375,9 +369,7 @@ def _template(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
-def render_map(
-    events: pd.DataFrame, *, title: str = "geomap", assets: str = "inline", boundaries: bool = True
-) -> str:
+def render_map(events: pd.DataFrame, *, title: str = "geomap", assets: str = "inline", boundaries: bool = True) -> str:
     """Render ``events`` (one row per mention, see :data:`REQUIRED_COLUMNS`) as a full HTML document.
 
     Parameters

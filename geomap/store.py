@@ -172,6 +172,14 @@ class Store:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def noted(self, key: str) -> str | None:
+        """A value a caller noted with :meth:`note` (e.g. the digest of the map last written)."""
+        return self._meta(f"note:{key}")
+
+    def note(self, key: str, value: str) -> None:
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"note:{key}", value))
+
     # -- update ---------------------------------------------------------------------------------
 
     def update(

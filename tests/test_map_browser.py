@@ -26,9 +26,7 @@ CHROMIUM_ARGS = [
 SCREENSHOT = Path("/tmp/geomap_seed.png")
 
 pytestmark = [
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)"
-    ),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)"),
     pytest.mark.skipif(
         not (render_assets.node_modules() / "leaflet").is_dir(),
         reason=f"inline assets not installed: run `{render_assets.SETUP_HINT}`",
@@ -141,10 +139,7 @@ def test_click_opens_kafr_ruma_popup(offline: OfflinePage, seed_map: Path) -> No
     popup = page.locator(".leaflet-popup-content")
     text = popup.inner_text()
     assert "Kafr Ruma" in text and "outskirts of" in text
-    assert (
-        "Smoke billows following reported bombardment by Syrian regime forces on the town of Kafr Ruma"
-        in text
-    )
+    assert "Smoke billows following reported bombardment by Syrian regime forces on the town of Kafr Ruma" in text
     assert popup.locator("mark").inner_text() == "Kafr Ruma"
     link = popup.locator("a")
     assert link.get_attribute("href").startswith("https://www.newsweek.com/")
@@ -187,10 +182,7 @@ def test_hostile_article_executes_nothing(offline: OfflinePage, hostile_map: Pat
     assert "Shelling hit `Damascus` at dawn" in text
     assert HOSTILE_TITLE in text  # shown literally, and not as a link: its URL was javascript:
     assert page.locator(".leaflet-popup-content a", has_text="Breaking").count() == 0
-    assert (
-        page.locator(".leaflet-control-layers", has_text='<img src=x onerror="window.__pwned=1">').count()
-        == 1
-    )
+    assert page.locator(".leaflet-control-layers", has_text='<img src=x onerror="window.__pwned=1">').count() == 1
     assert page.locator("img[src=x]").count() == 0
     assert page.title() == '<img src=x onerror="window.__pwned=5">'
     assert HOSTILE_TEXT.split("\n")[0].split("<img")[0].strip() in text
@@ -231,9 +223,7 @@ def test_heatmap_and_date_range(offline: OfflinePage, hostile_map: Path) -> None
     damascus = "window.geomap.data.places.id.indexOf('170654')"
     before = page.evaluate(f"window.geomap.markers[{damascus}].options.icon.options.html")
     hi = page.locator(".gm-dates input[type=range]").nth(1)
-    hi.evaluate(
-        "(s) => { s.value = '0'; s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }"
-    )
+    hi.evaluate("(s) => { s.value = '0'; s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }")
     assert page.locator(".gm-range-label").inner_text() == "2020-01-28 – 2020-01-28"
     after = page.evaluate(f"window.geomap.markers[{damascus}].options.icon.options.html")
     assert ">3<" in before and "<span></span>" in after  # 1 seed + 2 hostile mentions, then the seed's only

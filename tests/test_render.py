@@ -70,9 +70,7 @@ def test_fresh_processes_with_different_hash_seeds_agree() -> None:
     digests = set()
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-        )
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         digests.add(out.stdout.strip())
     digests.add(hashlib.sha256(render_map(seed_and_hostile()).encode()).hexdigest())
     assert len(digests) == 1

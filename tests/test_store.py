@@ -188,3 +188,26 @@ def test_cli_levels_summary_and_progress_only_on_a_terminal(tmp_path, capsys, mo
     (tmp_path / "news" / "extra.txt").write_text("Extra\n\nShelling hit Idlib.\n")
     assert main(["build", str(tmp_path / "news"), "-o", str(out)]) == 0
     assert "1 new" in capsys.readouterr().err
+
+
+def test_nothing_new_skips_rendering_but_a_touched_map_or_new_title_renders(tmp_path, gazetteer, monkeypatch):
+    write_articles(tmp_path / "news", 3)
+    out = tmp_path / "map.html"
+    renders: list[str] = []
+    real = api.save_map
+
+    def counting(events, path, **kwargs):
+        renders.append(kwargs.get("title", ""))
+        return real(events, path, **kwargs)
+
+    monkeypatch.setattr(api, "save_map", counting)
+    first = api.build_map([tmp_path / "news"], out, gazetteer=gazetteer)
+    written = out.read_bytes()
+    again = api.build_map([tmp_path / "news"], out, gazetteer=gazetteer)
+    assert len(renders) == 1 and out.read_bytes() == written  # nothing new: the map is still current
+    assert (again.mentions, again.places) == (first.mentions, first.places) and again.parsed == 0
+    out.write_text("edited by hand", encoding="utf-8")
+    api.build_map([tmp_path / "news"], out, gazetteer=gazetteer)
+    assert len(renders) == 2 and out.read_bytes() == written  # a map that is not ours is rewritten
+    api.build_map([tmp_path / "news"], out, gazetteer=gazetteer, title="Other")
+    assert renders[-1] == "Other" and len(renders) == 3
