@@ -289,7 +289,7 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
     if args.command == "eval":
         _eval(args, out)
         return EXIT_OK
-    gazetteer = api.load_gazetteer(args.gazetteer, world=not args.curated_only)
+    gazetteer = _load_gazetteer(args, out)
     fields = parse_field_options(getattr(args, "field", []))
     if args.command == "build":
         out.say(f"store {args.store or api.default_store_path(args.output)}", level=2)
@@ -334,6 +334,16 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
     return EXIT_PARTIAL if out.skipped else EXIT_OK
 
 
+def _load_gazetteer(args: argparse.Namespace, out: _Output):
+    """The gazetteer the flags ask for; says so when the world store must be compiled first."""
+    if not args.curated_only:
+        from geomap.world import DEFAULT_DIR, data_dir, is_compiled
+
+        if not is_compiled(curated=args.gazetteer or DEFAULT_DIR):
+            out.say(f"compiling the world gazetteer into {data_dir()} (once; about a minute)")
+    return api.load_gazetteer(args.gazetteer, world=not args.curated_only)
+
+
 def _gazetteer(args: argparse.Namespace, out: _Output) -> int:
     from geomap import geonames, world
 
@@ -365,7 +375,7 @@ def _eval(args: argparse.Namespace, out: _Output) -> None:
     if args.pred is not None:
         preds = evaluate.load_jsonl(args.pred)
     else:
-        gazetteer = api.load_gazetteer(args.gazetteer, world=not args.curated_only)
+        gazetteer = _load_gazetteer(args, out)
         preds = evaluate.predict(gold, gazetteer)
     result = evaluate.score(gold, preds)
     print(json.dumps(result, sort_keys=True) if args.json else evaluate.format_report(result))

