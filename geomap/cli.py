@@ -337,9 +337,12 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
 def _load_gazetteer(args: argparse.Namespace, out: _Output):
     """The gazetteer the flags ask for; says so when the world store must be compiled first."""
     if not args.curated_only:
+        from geomap.gazetteer import load_curated
         from geomap.world import DEFAULT_DIR, data_dir, is_compiled
 
-        if not is_compiled(curated=args.gazetteer or DEFAULT_DIR):
+        curated = args.gazetteer or DEFAULT_DIR
+        if not is_compiled(curated=curated):
+            load_curated(curated)  # a malformed curated file is reported before a long compile starts
             out.say(f"compiling the world gazetteer into {data_dir()} (once; about a minute)")
     return api.load_gazetteer(args.gazetteer, world=not args.curated_only)
 
