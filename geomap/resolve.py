@@ -78,6 +78,7 @@ class _Context:
 
     countries: Counter = field(default_factory=Counter)
     own_countries: dict[str, Counter] = field(default_factory=dict)  # each surface's own contribution
+    totals: dict[str, tuple[Counter, float]] = field(default_factory=dict)  # cache of _country_share
     admin1: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     anchors: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     anchor_owner: list[str] = field(default_factory=list)
@@ -199,7 +200,8 @@ def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[P
     best = order[0]
     total = sum(math.exp(scored[i][0] - scored[best][0]) for i in order)
     confidence = round(0.95 / total, 2)
-    reason = "; ".join(scored[best][1]) or "most likely kind and population"
+    why = _reasons(cands[best], scored[best][1], qualifiers, near[best])
+    reason = "; ".join(why) or "most likely kind and population"
     return Toponym(match.start, match.end, match.surface, "place", cands[best], confidence, reason, relation)
 
 
@@ -288,16 +290,17 @@ def _score(
     near: int,
     towns_in: set,
     surface: str,
-) -> tuple[float, list[str]]:
+) -> tuple[float, dict[str, float]]:
+    """The candidate's score and the signals it is made of (the winner's signals become its reason)."""
     signals = _signals(place, cues, qualifiers, context, near, towns_in, surface)
-    weights = WEIGHTS
-    score = sum(weights.get(name, 0.0) * value for name, value in signals.items())
-    if f"kind_{place.kind}" not in weights:
+    get = WEIGHTS.get
+    score = sum([get(name, 0.0) * value for name, value in signals.items()])
+    if f"kind_{place.kind}" not in WEIGHTS:
         score += _DEFAULT_KIND_PRIOR
-    return score, _reasons(place, signals, qualifiers, near, surface)
+    return score, signals
 
 
-def _reasons(place: Place, signals: dict[str, float], qualifiers: list[Place], near: int, surface: str) -> list[str]:
+def _reasons(place: Place, signals: dict[str, float], qualifiers: list[Place], near: int) -> list[str]:
     why = []
     if signals["qualified"]:
         why.append(f"qualified by {qualifiers[0].name}")
@@ -326,9 +329,14 @@ def _country_share(context: _Context, country: str, surface: str) -> float:
 
     A name's own mentions are left out: "Paris" written ten times must not vote for France.
     """
-    own = context.own_countries.get(surface, Counter())
-    total = sum(context.countries.values()) - sum(own.values())
-    if total <= 1e-9 or not country:
+    if not country:
+        return 0.0
+    cached = context.totals.get(surface)
+    if cached is None:  # once per name and pass: the context does not change while a pass scores
+        own = context.own_countries.get(surface, Counter())
+        cached = context.totals[surface] = (own, sum(context.countries.values()) - sum(own.values()))
+    own, total = cached
+    if total <= 1e-9:
         return 0.0
     return max(0.0, context.countries.get(country, 0.0) - own.get(country, 0.0)) / total
 
