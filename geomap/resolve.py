@@ -254,7 +254,9 @@ def _signals(
         "bare_area": float(
             "admin" not in cues and place.kind in ("province", "district", "region") and _has_town(place, towns_in)
         ),
-        "in_named_division": float(bool(place.admin1) and (place.country, place.admin1) in context.admin1),
+        "in_named_division": float(
+            bool(place.admin1) and bool(context.admin1.get((place.country, place.admin1), set()) - {surface})
+        ),
         "named_division": float(
             place.kind == "province" and bool(context.admin1.get((place.country, place.name), set()) - {surface})
         ),
