@@ -27,9 +27,7 @@ import gzip
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from geomap import basemap
+from geomap.fileio import atomic_write_text
 from geomap.render_assets import RenderError, asset_tags
 
 __all__ = [
@@ -417,16 +416,4 @@ def save_map(events: pd.DataFrame, path: Path, **kwargs: Any) -> None:
     Why: a reader, a web server or a sync client never sees a half-written map, and a failed render
     leaves the previous file intact.
     """
-    path = Path(path)
-    document = render_map(events, **kwargs).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(document)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(Path(path), render_map(events, **kwargs))
