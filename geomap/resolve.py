@@ -29,6 +29,7 @@ import numpy as np
 from geomap.gazetteer import Gazetteer
 from geomap.model import ADMIN_KINDS, POPULATED_KINDS, Match, Place, Toponym
 from geomap.normalize import skeleton
+from geomap.recognize import is_curated
 
 __all__ = ["resolve", "relation_of"]
 
@@ -65,6 +66,7 @@ _QUALIFIER_BONUS = 6.0
 _CUE_BONUS = 4.0
 _BARE_AREA_PENALTY = 1.5
 _ALIAS_PENALTY = 2.0
+_CURATED_BONUS = 4.5  # the reviewed files under gazetteer/ take precedence over bulk registry data
 _ADMIN1_BONUS = 2.5
 _COUNTRY_BONUS = 5.0
 _NEAR_BONUS = 1.5
@@ -263,6 +265,7 @@ def _signals(
         "country_share": _country_share(context, place.country, surface),
         "near": min(near, 3) / 3,
         "near_any": float(near > 0),
+        "curated": float(is_curated((place,))),
     }
 
 
@@ -280,6 +283,7 @@ WEIGHTS: dict[str, float] = {
     "country_share": _COUNTRY_BONUS,
     "near": _NEAR_BONUS,
     "near_any": _NEAR_BONUS / 2,
+    "curated": _CURATED_BONUS,
 }
 _DEFAULT_KIND_PRIOR = 0.5
 

@@ -101,3 +101,22 @@ def test_world_store_loads_from_disk_quickly_and_lookups_work(world):
     damascus = [p for p in world.lookup("Damascus") if p.country == "SY"]
     assert damascus and damascus[0].id == "170654"  # GeoNames id
     assert world.lookup("Ma'arrat an-Nu'man")[0].id == "167611"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "country"),
+    [
+        ("Shelling continued across the Donbas on Friday.", "Donbas", "UA"),
+        ("Settler attacks rose in the West Bank.", "West Bank", "PS"),  # GeoNames: a first-level division
+        ("Drought is spreading across the Sahel.", "Sahel", ""),
+        ("Talks on the Middle East resumed.", "Middle East", ""),
+    ],
+)
+def test_major_regions_are_places(world, sentence, surface, country):
+    hit = next(t for t in _places(geomap.geoparse(sentence, world)) if t.surface == surface)
+    assert hit.place.kind in ("region", "province") and hit.place.country == country
+
+
+def test_northern_syria_is_syria_with_its_relation(world):
+    (hit,) = [t for t in _places(geomap.geoparse("Airstrikes hit northern Syria overnight.", world))]
+    assert hit.surface == "Syria" and hit.place.id == "163843" and hit.relation == "northern"
