@@ -61,11 +61,11 @@ _KIND_PRIOR = {
     "continent": 3.0, "country": 3.0, "province": 1.0, "region": 1.0, "city": 1.0, "town": 0.5,
     "military base": 1.0, "village": 0.0,
 }  # fmt: skip
-_POPULATION_WEIGHT = 0.6
+_POPULATION_WEIGHT = 0.7
 _QUALIFIER_BONUS = 6.0
 _CUE_BONUS = 4.0
 _BARE_AREA_PENALTY = 1.5
-_ALIAS_PENALTY = 2.0
+_ALIAS_PENALTY = 2.5
 _CURATED_BONUS = 4.5  # the reviewed files under gazetteer/ take precedence over bulk registry data
 _ADMIN1_BONUS = 2.5
 _COUNTRY_BONUS = 5.0
