@@ -104,10 +104,12 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
         context = _article_context(matches, candidates)
         _add_anchors(context, result)
         _add_dateline(context, text, result)
-        result = [
+        previous, result = result, [
             _resolve_one(text, m, c, q, context) if len(c) > 1 else top
             for m, c, q, top in zip(matches, candidates, qualifiers, result, strict=True)
         ]
+        if result == previous:
+            break  # the next pass would see the same context and give the same answers
     return result
 
 
