@@ -5,7 +5,7 @@ as Python objects takes seconds and ~400 MB on every run. Instead it is compiled
 or by ``geomap gazetteer build``) into two files in the data folder:
 
 * ``world-<version>.sqlite``: places and name entries, indexed by primary key;
-* ``world-<version>.ac``: the pickled-free binary Aho-Corasick automaton over the folded names.
+* ``world-<version>.ac``: the Aho-Corasick automaton (pyahocorasick's own binary format) over the folded names.
 
 Loading is then a memory map of the automaton plus a SQLite connection (well under a second), and
 places are fetched by id only for the names a text actually contains.
