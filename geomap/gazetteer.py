@@ -207,9 +207,10 @@ def name_entries(
 
 
 class _EntryBuilder:
-    """Collects forms per folded key; exclusions beat places, places beat demonyms."""
+    """Collects forms per folded key: exclusions beat abbreviations, which beat demonyms ("Thai" is the
+    adjective before it is a village), which beat places."""
 
-    _RANK = {ENTRY_EXCLUDE: 0, ENTRY_ABBREVIATION: 1, ENTRY_PLACE: 2, ENTRY_DEMONYM: 3}
+    _RANK = {ENTRY_EXCLUDE: 0, ENTRY_ABBREVIATION: 1, ENTRY_DEMONYM: 2, ENTRY_PLACE: 3}
 
     def __init__(self) -> None:
         self._by_key: dict[str, Entry] = {}
