@@ -261,7 +261,8 @@ def features(
         "next_capitalised": float(next_word[:1].isupper() and next_word.lower() not in _PLACE_SUFFIXES),
         "prev_preposition": float(prev_word.lower() in _PREPOSITIONS),
         "prev_title": float(prev_word.lower().rstrip(".") in _TITLES),
-        "next_speech": float(next_word.lower() in _SPEECH),
+        # "officials in Bangkok said": after a preposition the name is not the speaker
+        "next_speech": float(next_word.lower() in _SPEECH and prev_word.lower() not in _PREPOSITIONS),
         "next_place_suffix": float(next_word.lower() in _PLACE_SUFFIXES),
         "next_org_suffix": float(next_word.lower() in _ORG_SUFFIXES),
         "prev_the": float(prev_word.lower() == "the"),

@@ -120,3 +120,19 @@ def test_major_regions_are_places(world, sentence, surface, country):
 def test_northern_syria_is_syria_with_its_relation(world):
     (hit,) = [t for t in _places(geomap.geoparse("Airstrikes hit northern Syria overnight.", world))]
     assert hit.surface == "Syria" and hit.place.id == "163843" and hit.relation == "northern"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface"),
+    [
+        ("Officials in Bangkok said the border was closed.", "Bangkok"),
+        ("The health ministry in Gaza said 40 people were killed.", "Gaza"),
+    ],
+)
+def test_a_place_after_a_preposition_is_not_the_speaker(world, sentence, surface):
+    assert surface in {t.surface for t in _places(geomap.geoparse(sentence, world))}
+
+
+def test_demonym_beats_a_village_of_the_same_name(world):
+    (thai,) = [t for t in geomap.geoparse("Thai troops moved to the border.", world) if t.surface == "Thai"]
+    assert thai.type == "demonym" and thai.place.country == "TH"
