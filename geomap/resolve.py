@@ -110,10 +110,13 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
         context = _article_context(matches, candidates)
         _add_anchors(context, result)
         _add_dateline(context, text, result)
-        previous, result = result, [
-            _resolve_one(text, m, c, q, context) if len(c) > 1 else top
-            for m, c, q, top in zip(matches, candidates, qualifiers, result, strict=True)
-        ]
+        previous, result = (
+            result,
+            [
+                _resolve_one(text, m, c, q, context) if len(c) > 1 else top
+                for m, c, q, top in zip(matches, candidates, qualifiers, result, strict=True)
+            ],
+        )
         if result == previous:
             break  # the next pass would see the same context and give the same answers
     return result
@@ -204,7 +207,8 @@ def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[P
     towns_in = {(p.country, p.admin1) for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
     surface = match.surface.lower()
     scored = [
-        _score(place, cues, qualifiers, context, n, towns_in, surface) for place, n in zip(cands, near, strict=True)
+        _score(place, _signals(place, cues, qualifiers, context, n, towns_in, surface))
+        for place, n in zip(cands, near, strict=True)
     ]
     order = sorted(range(len(cands)), key=lambda i: (-scored[i][0], cands[i].id))
     best = order[0]
@@ -296,17 +300,8 @@ WEIGHTS: dict[str, float] = {
 _DEFAULT_KIND_PRIOR = 0.5
 
 
-def _score(
-    place: Place,
-    cues: set[str],
-    qualifiers: list[Place],
-    context: _Context,
-    near: int,
-    towns_in: set,
-    surface: str,
-) -> tuple[float, dict[str, float]]:
+def _score(place: Place, signals: dict[str, float]) -> tuple[float, dict[str, float]]:
     """The candidate's score and the signals it is made of (the winner's signals become its reason)."""
-    signals = _signals(place, cues, qualifiers, context, near, towns_in, surface)
     get = WEIGHTS.get
     score = sum([get(name, 0.0) * value for name, value in signals.items()])
     if f"kind_{place.kind}" not in WEIGHTS:
