@@ -26,9 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from geomap.errors import SourceError
-from geomap.eventdate import event_date
-from geomap.events import EVENT_COLUMNS, article_rows, events_table
-from geomap.eventtype import classify_event
+from geomap.events import EVENT_COLUMNS, article_rows, events_table, mention_event
 from geomap.export import write_export
 from geomap.extract import find_mentions
 from geomap.fileio import atomic_write_text
@@ -38,7 +36,6 @@ from geomap.model import Article, Toponym
 from geomap.recognize import recognise
 from geomap.render import save_map
 from geomap.resolve import resolve
-from geomap.sentences import sentence_bounds
 from geomap.sources import iter_source_files, read_articles
 from geomap.store import MEMORY, Store, default_store_path
 
@@ -336,11 +333,7 @@ def toponym_record(top: Toponym, article: Article | None = None) -> dict:
         "relation": top.relation,
     }
     if article is not None:
-        s_start, s_end = sentence_bounds(article.text, top.start, top.end)
-        event = classify_event(article.text, top.start, top.end, sentence_start=s_start, sentence_end=s_end)
-        when = event_date(
-            article.text, top.start, top.end, article_date=article.date, sentence_start=s_start, sentence_end=s_end
-        )
+        _, event, when = mention_event(article, top.start, top.end)
         record |= {
             "event_type": event.type,
             "event_cues": list(event.cues),

@@ -10,12 +10,12 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from geomap.eventdate import event_date
-from geomap.eventtype import classify_event
+from geomap.eventdate import EventDate, event_date
+from geomap.eventtype import EventType, classify_event
 from geomap.model import Article, Toponym
-from geomap.sentences import SentenceIndex
+from geomap.sentences import sentence_bounds
 
-__all__ = ["EVENT_COLUMNS", "events_table", "article_rows"]
+__all__ = ["EVENT_COLUMNS", "events_table", "article_rows", "mention_event"]
 
 #: Column name -> meaning. The order is the table's column order.
 EVENT_COLUMNS: dict[str, str] = {
@@ -49,20 +49,22 @@ EVENT_COLUMNS: dict[str, str] = {
 }
 
 
+def mention_event(article: Article, start: int, end: int) -> tuple[tuple[int, int], EventType, EventDate]:
+    """The sentence of a mention and what happened there, when: one definition for the table and ``extract``."""
+    s_start, s_end = sentence_bounds(article.text, start, end)
+    event = classify_event(article.text, start, end, sentence_start=s_start, sentence_end=s_end)
+    when = event_date(article.text, start, end, article_date=article.date, sentence_start=s_start, sentence_end=s_end)
+    return (s_start, s_end), event, when
+
+
 def article_rows(article: Article, toponyms: Sequence[Toponym]) -> list[dict]:
     """The table rows of one article (resolved mentions only)."""
-    sentences = SentenceIndex(article.text)
     rows = []
     for top in toponyms:
         if top.place is None:
             continue
-        s_start, s_end = sentences.at(top.start)
-        s_end = max(s_end, top.end)
         place = top.place
-        event = classify_event(article.text, top.start, top.end, sentence_start=s_start, sentence_end=s_end)
-        when = event_date(
-            article.text, top.start, top.end, article_date=article.date, sentence_start=s_start, sentence_end=s_end
-        )
+        (s_start, s_end), event, when = mention_event(article, top.start, top.end)
         rows.append(
             {
                 "article_id": article.id,
