@@ -229,13 +229,14 @@ def build_map(
     output = Path(output)
     key = f"map:{output.resolve()}"
     options = json.dumps({"title": title, **render_options}, sort_keys=True, default=str)
+    recorded: dict = {}
 
     def still_current(opened: Store) -> bool:
         """Nothing changed and the map on disk is the one this store last wrote with these options."""
         noted = opened.noted(key)
         if noted is None or not output.exists():
             return False
-        recorded = json.loads(noted)
+        recorded.update(json.loads(noted))
         return recorded["options"] == options and recorded["sha256"] == _sha256(output)
 
     events = events_for(
@@ -243,7 +244,7 @@ def build_map(
         geocoder=geocoder, reuse=still_current if not _is_memory(store) else None,
     )  # fmt: skip
     if events is None:
-        report.rows, report.mentions, report.places = _noted_counts(store, key)
+        report.rows, report.mentions, report.places = recorded["counts"]
     else:
         save_map(events, output, title=title, **render_options)
         if not _is_memory(store):
@@ -272,13 +273,6 @@ def _note_map(store: StoreArg, key: str, output: Path, options: str, report: Bui
     value = {"options": options, "sha256": _sha256(output), "counts": [report.rows, report.mentions, report.places]}
     with _with_store(store) as opened:
         opened.note(key, json.dumps(value, sort_keys=True))
-
-
-def _noted_counts(store: StoreArg, key: str) -> tuple[int, int, int]:
-    with _with_store(store) as opened:
-        noted = opened.noted(key)
-    rows, mentions, places = json.loads(noted)["counts"] if noted else (0, 0, 0)
-    return rows, mentions, places
 
 
 def export(
