@@ -15,16 +15,18 @@ articles::
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from geomap import render
 from geomap.errors import SourceError
 from geomap.events import EVENT_COLUMNS, article_rows, events_table, mention_event
 from geomap.export import write_export
@@ -34,10 +36,9 @@ from geomap.gazetteer import DEFAULT_DIR, Gazetteer, load_curated
 from geomap.geocode import Geocoder, resolve_unknown
 from geomap.model import Article, Toponym
 from geomap.recognize import recognise
-from geomap.render import save_map
 from geomap.resolve import resolve
 from geomap.sources import iter_source_files, read_articles
-from geomap.store import MEMORY, Store, default_store_path
+from geomap.store import MEMORY, Store, StoreUpdate, default_store_path
 
 __all__ = [
     "load_gazetteer", "geoparse", "parse_articles", "build_events", "build_map", "extract", "export", "events_for",
@@ -119,7 +120,7 @@ class BuildReport:
         )
 
 
-def pipeline_version(gazetteer: Gazetteer) -> str:
+def pipeline_version(gazetteer: Gazetteer | LazyGazetteer) -> str:
     """What stored rows depend on besides the article: the gazetteer data and the table's columns.
 
     When either changes, the store re-resolves every article on the next update.
@@ -128,18 +129,102 @@ def pipeline_version(gazetteer: Gazetteer) -> str:
     return f"{gazetteer.version}:{columns}"
 
 
+class LazyGazetteer:
+    """A gazetteer loaded on first use, whose version is known before loading.
+
+    Why: a re-run with nothing new, or a cron job adding one article to a big store, must not pay
+    the world gazetteer's load (about a second) before it knows that it has something to parse.
+    """
+
+    def __init__(self, load: Callable[[], Gazetteer], version: str | None = None) -> None:
+        self._load = load
+        self._version = version
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def version(self) -> str:
+        return self._version if self._version is not None else self.loaded().version
+
+    def loaded(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = self._load()
+        return self._gazetteer
+
+    def __getattr__(self, name: str):
+        return getattr(self.loaded(), name)
+
+
+def lazy_gazetteer(directory: Path | None = None, *, world: bool = True) -> LazyGazetteer:
+    """:func:`load_gazetteer` deferred until a text needs it (the world store's version is read cheaply)."""
+    if world:
+        from geomap.world import world_version
+
+        curated = Path(directory) if directory else DEFAULT_DIR
+        return LazyGazetteer(lambda: load_gazetteer(directory, world=True), world_version(curated))
+    return LazyGazetteer(lambda: load_gazetteer(directory))
+
+
+def _loaded(gazetteer: Gazetteer | LazyGazetteer) -> Gazetteer:
+    return gazetteer.loaded() if isinstance(gazetteer, LazyGazetteer) else gazetteer
+
+
+def _through_store(
+    sources: Iterable[str | Path],
+    use: Callable[[Store, StoreUpdate, str], Any],
+    *,
+    store: StoreArg,
+    gazetteer: Gazetteer | LazyGazetteer | None,
+    fields: Mapping[str, str] | None,
+    on_skip: Callable[[SourceError], None] | None,
+    progress: Progress | None,
+    report: BuildReport,
+    geocoder: Geocoder | None,
+) -> Any:
+    """Bring the store in line with ``sources``, then ``use(store, update, version)`` while it is open and locked."""
+    gaz = gazetteer if gazetteer is not None else lazy_gazetteer()
+
+    def rows_for(article: Article) -> list[dict]:
+        return article_rows(article, _geoparse(article.text, _loaded(gaz), geocoder))
+
+    def skip(err: SourceError) -> None:
+        if on_skip:
+            on_skip(err)
+
+    sources = list(sources)
+    files = iter_source_files(sources)  # a missing path or empty folder fails here, before a store is created
+    opened = store if isinstance(store, Store) else Store(MEMORY if store is None else store)
+    version = pipeline_version(gaz) + (f":online-{geocoder.service}" if geocoder is not None else "")
+    try:
+        update = opened.update(
+            sources, files=files, rows_for=rows_for, version=version, fields=fields, on_skip=skip, progress=progress
+        )
+        if not update.files:
+            raise SourceError("no readable article in the given sources; nothing was written")
+        result = use(opened, update, version)
+    finally:
+        if opened is not store:
+            opened.close()
+    report.skipped.extend(update.skipped)
+    report.articles, report.new, report.changed = update.articles, update.new, update.changed
+    report.removed, report.unchanged, report.parsed = update.removed, update.unchanged, update.parsed
+    return result
+
+
+def _changed(update: StoreUpdate) -> bool:
+    return bool(update.new or update.changed or update.removed or update.skipped)
+
+
 def events_for(
     sources: Iterable[str | Path],
     *,
     store: StoreArg = None,
-    gazetteer: Gazetteer | None = None,
+    gazetteer: Gazetteer | LazyGazetteer | None = None,
     fields: Mapping[str, str] | None = None,
     on_skip: Callable[[SourceError], None] | None = None,
     progress: Progress | None = None,
     report: BuildReport | None = None,
     geocoder: Geocoder | None = None,
-    reuse: Callable[[Store], bool] | None = None,
-) -> pd.DataFrame | None:
+) -> pd.DataFrame:
     """The events table of ``sources`` through a store: only new or changed articles are parsed.
 
     Parameters
@@ -149,6 +234,8 @@ def events_for(
     store
         A path to the SQLite store (created if missing; shared with ``geomap build --store``), an
         open :class:`~geomap.store.Store`, or None for a throw-away in-memory store.
+    gazetteer
+        Default: the world gazetteer, loaded only if an article needs parsing.
     fields
         Field-name mapping for JSON inputs, e.g. ``{"text": "body"}``.
     report
@@ -156,9 +243,6 @@ def events_for(
     geocoder
         Opt-in online fallback for names the gazetteer does not know (:mod:`geomap.geocode`). Stored
         rows remember whether one was used: switching it on or off re-parses every article.
-    reuse
-        Called with the store after an update that changed nothing; when it returns True the table
-        is not loaded and None is returned (the caller's output is still current).
 
     Examples
     --------
@@ -168,36 +252,12 @@ def events_for(
     """
     report = report if report is not None else BuildReport()
     started = time.perf_counter()
-    gaz = gazetteer or load_gazetteer(world=True)
-
-    def rows_for(article: Article) -> list[dict]:
-        return article_rows(article, _geoparse(article.text, gaz, geocoder))
-
-    def skip(err: SourceError) -> None:
-        if on_skip:
-            on_skip(err)
-
-    sources = list(sources)
-    iter_source_files(sources)  # a missing path or empty folder fails here, before a store file is created
-    opened = store if isinstance(store, Store) else Store(MEMORY if store is None else store)
-    version = pipeline_version(gaz) + (f":online-{geocoder.service}" if geocoder is not None else "")
-    try:
-        update = opened.update(
-            sources, rows_for=rows_for, version=version, fields=fields, on_skip=skip, progress=progress
-        )
-        if not update.files:
-            raise SourceError("no readable article in the given sources; nothing was written")
-        unchanged = not (update.new or update.changed or update.removed or update.skipped)
-        events = None if unchanged and reuse is not None and reuse(opened) else opened.events(update.files)
-    finally:
-        if opened is not store:
-            opened.close()
-    report.skipped.extend(update.skipped)
-    report.articles, report.new, report.changed = update.articles, update.new, update.changed
-    report.removed, report.unchanged, report.parsed = update.removed, update.unchanged, update.parsed
-    if events is not None:
-        places = events[events["type"] == "place"]
-        report.rows, report.mentions, report.places = len(events), len(places), int(places.place_id.nunique())
+    events = _through_store(
+        sources, lambda opened, update, _version: opened.events(update.files), store=store, gazetteer=gazetteer,
+        fields=fields, on_skip=on_skip, progress=progress, report=report, geocoder=geocoder,
+    )  # fmt: skip
+    places = events[events["type"] == "place"]
+    report.rows, report.mentions, report.places = len(events), len(places), int(places.place_id.nunique())
     report.seconds = time.perf_counter() - started
     return events
 
@@ -206,51 +266,99 @@ def build_map(
     sources: Iterable[str | Path],
     output: str | Path,
     *,
-    gazetteer: Gazetteer | None = None,
+    gazetteer: Gazetteer | LazyGazetteer | None = None,
     title: str = "geomap",
     store: StoreArg = None,
     fields: Mapping[str, str] | None = None,
     on_skip: Callable[[SourceError], None] | None = None,
     progress: Progress | None = None,
     geocoder: Geocoder | None = None,
-    **render_options,
+    assets: str = "inline",
+    boundaries: bool = True,
 ) -> BuildReport:
     """Read ``sources``, geoparse what is new and write the map to ``output`` atomically.
 
     The store defaults to ``<output>.geomap.sqlite`` (pass :data:`geomap.store.MEMORY` for none), so
-    re-running after new articles arrive parses only those. Unreadable files are skipped and
-    reported (``on_skip`` and ``BuildReport.skipped``); a missing source or no readable article at
-    all raises :class:`~geomap.errors.SourceError` and writes nothing. A concurrent build on the
-    same store raises :class:`~geomap.errors.StoreError` at once.
+    re-running after new articles arrive parses only those, and re-encodes only the map's data parts
+    whose articles changed (:func:`geomap.render.part_of`); a run with nothing new leaves a current
+    map alone. Unreadable files are skipped and reported (``on_skip`` and ``BuildReport.skipped``); a
+    missing source or no readable article at all raises :class:`~geomap.errors.SourceError` and
+    writes nothing. A concurrent build on the same store raises :class:`~geomap.errors.StoreError` at once.
     """
     report = BuildReport()
     started = time.perf_counter()
     store = default_store_path(output) if store is None else store
     output = Path(output)
     key = f"map:{output.resolve()}"
-    options = json.dumps({"title": title, **render_options}, sort_keys=True, default=str)
-    recorded: dict = {}
+    options = json.dumps({"title": title, "assets": assets, "boundaries": boundaries}, sort_keys=True)
 
-    def still_current(opened: Store) -> bool:
-        """Nothing changed and the map on disk is the one this store last wrote with these options."""
+    def write(opened: Store, update: StoreUpdate, version: str) -> None:
         noted = opened.noted(key)
-        if noted is None or not output.exists():
-            return False
-        recorded.update(json.loads(noted))
-        return recorded["options"] == options and recorded["sha256"] == _sha256(output)
+        if noted is not None and not _changed(update) and output.exists():
+            recorded = json.loads(noted)
+            if recorded["options"] == options and recorded["sha256"] == _sha256(output):
+                report.rows, report.mentions, report.places = recorded["counts"]
+                return  # nothing changed and the map on disk is the one this store last wrote
+        page, counts = _page_from_store(
+            opened, update.files, version, title=title, assets=assets, boundaries=boundaries
+        )
+        atomic_write_text(output, page)
+        report.rows, report.mentions, report.places = counts
+        digest = hashlib.sha256(page.encode("utf-8")).hexdigest()
+        value = {"options": options, "sha256": digest, "counts": list(counts)}
+        opened.note(key, json.dumps(value, sort_keys=True))
 
-    events = events_for(
-        sources, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress, report=report,
-        geocoder=geocoder, reuse=still_current if not _is_memory(store) else None,
+    _through_store(
+        sources, write, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress,
+        report=report, geocoder=geocoder,
     )  # fmt: skip
-    if events is None:
-        report.rows, report.mentions, report.places = recorded["counts"]
-    else:
-        save_map(events, output, title=title, **render_options)
-        if not _is_memory(store):
-            _note_map(store, key, output, options, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _page_from_store(
+    opened: Store, files: list[str], version: str, *, title: str, assets: str, boundaries: bool
+) -> tuple[str, tuple[int, int, int]]:
+    """The map page of the stored articles of ``files``, re-encoding only the data parts that changed.
+
+    Each part is cached in the store under a digest of what it is made of (its articles' ids and
+    content hashes, the pipeline version, the number of parts and the renderer's code), so a part
+    is re-made exactly when a from-scratch build would make it differently: the page is
+    byte-identical to ``render_map(events_for(...))``.
+    """
+    listing = opened.listing(files)
+    parts = render.part_count(len(listing))
+    buckets: dict[int, list[tuple[str, str]]] = {}
+    for article_id, digest in listing:
+        buckets.setdefault(render.part_of(article_id, parts), []).append((article_id, digest))
+    salt = json.dumps([_renderer_digest(), version, parts])
+    keys = {
+        number: "part:" + hashlib.sha256(json.dumps([salt, number, sorted(pairs)]).encode()).hexdigest()
+        for number, pairs in buckets.items()
+    }
+    cached = opened.cached(keys.values())
+    new: dict[str, str] = {}
+    encoded: list[str] = []
+    summaries: list[dict] = []
+    for number in sorted(buckets):
+        value = cached.get(keys[number])
+        if value is None:
+            part, summary = render.build_part(opened.records(buckets[number]), color_by="event_type")
+            value = new[keys[number]] = json.dumps([render.encode_payload(part), summary], ensure_ascii=False)
+        data, summary = json.loads(value)
+        encoded.append(data)
+        summaries.append(summary)
+    opened.update_cache("part:", keys.values(), new)
+    head = render.build_head(summaries, title=title, color_by="event_type", boundaries=boundaries)
+    page = render.render_page(head, encoded, title=title, assets=assets)
+    place_ids = set().union(*(s["placeIds"] for s in summaries))
+    return page, (sum(s["rows"] for s in summaries), sum(s["mentions"] for s in summaries), len(place_ids))
+
+
+@functools.cache
+def _renderer_digest() -> str:
+    """Digest of the code that makes a data part: a cached part of another geomap version is never reused."""
+    return hashlib.sha256(Path(render.__file__).read_bytes()).hexdigest()[:16]
 
 
 def _is_memory(store: StoreArg) -> bool:
@@ -259,20 +367,6 @@ def _is_memory(store: StoreArg) -> bool:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _with_store(store: StoreArg):
-    """The store itself, or a context that opens the path (and closes it) for a short note."""
-    if isinstance(store, Store):
-        return contextlib.nullcontext(store)
-    return Store(store)
-
-
-def _note_map(store: StoreArg, key: str, output: Path, options: str, report: BuildReport) -> None:
-    """Remember which map this store last wrote, so that a run with nothing new can skip rendering."""
-    value = {"options": options, "sha256": _sha256(output), "counts": [report.rows, report.mentions, report.places]}
-    with _with_store(store) as opened:
-        opened.note(key, json.dumps(value, sort_keys=True))
 
 
 def export(
@@ -353,7 +447,7 @@ def extract(
     articles = read_articles(sources, on_skip=on_skip)
     if not articles:
         raise SourceError("no readable article in the given sources; nothing was written")
-    gaz = gazetteer or load_gazetteer(world=True)
+    gaz = _loaded(gazetteer) if gazetteer is not None else load_gazetteer(world=True)
     lines = []
     for article, toponyms in parse_articles(articles, gaz, geocoder=geocoder):
         record = {"id": article.id, "toponyms": [toponym_record(t, article if events else None) for t in toponyms]}

@@ -289,7 +289,7 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
     if args.command == "eval":
         _eval(args, out)
         return EXIT_OK
-    gazetteer = _load_gazetteer(args, out)
+    gazetteer = _load_gazetteer(args, out, lazy=args.command in ("build", "export", "watch"))
     fields = parse_field_options(getattr(args, "field", []))
     if args.command == "build":
         out.say(f"store {args.store or api.default_store_path(args.output)}", level=2)
@@ -334,8 +334,11 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
     return EXIT_PARTIAL if out.skipped else EXIT_OK
 
 
-def _load_gazetteer(args: argparse.Namespace, out: _Output):
-    """The gazetteer the flags ask for; says so when the world store must be compiled first."""
+def _load_gazetteer(args: argparse.Namespace, out: _Output, *, lazy: bool = False):
+    """The gazetteer the flags ask for; says so when the world store must be compiled first.
+
+    ``lazy``: for commands that go through the store, load it only when an article needs parsing.
+    """
     if not args.curated_only:
         from geomap.gazetteer import load_curated
         from geomap.world import DEFAULT_DIR, data_dir, is_compiled
@@ -344,6 +347,8 @@ def _load_gazetteer(args: argparse.Namespace, out: _Output):
         if not is_compiled(curated=curated):
             load_curated(curated)  # a malformed curated file is reported before a long compile starts
             out.say(f"compiling the world gazetteer into {data_dir()} (once; about a minute)")
+    if lazy:
+        return api.lazy_gazetteer(args.gazetteer, world=not args.curated_only)
     return api.load_gazetteer(args.gazetteer, world=not args.curated_only)
 
 

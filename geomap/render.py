@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import html
 import json
 import math
@@ -42,11 +43,19 @@ __all__ = [
     "AREA_KINDS",
     "REQUIRED_COLUMNS",
     "RenderError",
+    "build_head",
+    "build_part",
     "build_payload",
+    "decode_parts",
     "decode_payload",
     "encode_payload",
+    "merge_parts",
+    "part_count",
+    "part_of",
     "render_map",
+    "render_page",
     "save_map",
+    "table_records",
 ]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -67,6 +76,8 @@ COORD_DECIMALS = 5
 SNIPPET_MAX = 320  # characters kept around a mention: sentences beyond that are cut with ellipses
 MAX_LAYER_GROUPS = 30  # layer-control entries; beyond that the rest share one "Other" entry
 MAX_ADMIN1_COUNTRIES = 12  # countries whose admin-1 borders are embedded, by mention count
+PART_ARTICLES = 500  # articles per data part, about: one new article re-encodes ~1/parts of the data
+MAX_PARTS = 4096
 
 KIND_COLORS = {
     "country": "#6a3d9a",
@@ -108,42 +119,85 @@ def _check_columns(events: pd.DataFrame) -> None:
         )
 
 
-def _prepare(events: pd.DataFrame) -> pd.DataFrame:
-    """Place rows only (demonyms never make markers), with coordinates, in a stable order."""
+def _number(value: Any) -> float:
+    """Cell as a float; NaN when it is not a number (the row is then left off the map)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _integer(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def part_count(articles: int) -> int:
+    """How many data parts a map of ``articles`` articles is split into: a power of two, ~PART_ARTICLES each.
+
+    Why a function of the article count alone: a from-scratch and an incremental build then split the
+    same articles the same way, and their pages are byte-identical.
+    """
+    parts = 1
+    while parts * PART_ARTICLES < articles and parts < MAX_PARTS:
+        parts *= 2
+    return parts
+
+
+def part_of(article_id: str, parts: int) -> int:
+    """The part an article goes to: a stable hash of its id (not Python's salted ``hash``)."""
+    digest = hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % parts
+
+
+def table_records(events: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of an events table as plain dicts, the form :func:`build_part` reads (and the store keeps)."""
     _check_columns(events)
-    frame = events.copy()
-    # Text columns as plain Python str in object columns: pandas 3 stores strings in Arrow, and
-    # iterating those element by element is ~10x slower than object columns (measured at 100k rows).
-    for column in TEXT_COLUMNS + tuple(c for c in OPTIONAL_TEXT_COLUMNS if c in frame.columns):
-        values = [_text(v) for v in frame[column].to_numpy(dtype=object)]
-        frame[column] = pd.Series(values, index=frame.index, dtype=object)
-    frame = frame[frame["type"] != "demonym"]
-    frame["lat"] = pd.to_numeric(frame["lat"], errors="coerce")
-    frame["lon"] = pd.to_numeric(frame["lon"], errors="coerce")
-    frame = frame[frame["lat"].between(-90, 90) & frame["lon"].between(-180, 180)].copy()
-    frame["start"] = pd.to_numeric(frame["start"], errors="coerce").fillna(-1).astype("int64")
-    frame["end"] = pd.to_numeric(frame["end"], errors="coerce").fillna(-1).astype("int64")
-    frame["place_key"] = [
-        pid or f"{name}@{_coord(lat)},{_coord(lon)}"
-        for pid, name, lat, lon in zip(frame["place_id"], frame["place_name"], frame["lat"], frame["lon"])
-    ]
-    return frame.sort_values(["article_id", "start", "end", "place_key"], kind="mergesort").reset_index(drop=True)
+    columns = [c for c in events.columns if c in REQUIRED_COLUMNS or c in OPTIONAL_TEXT_COLUMNS]
+    values = [events[c].to_numpy(dtype=object) for c in columns]
+    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
-def _snippet(row: Any) -> tuple[str, int, int]:
+def _prepared_rows(records: list[dict[str, Any]], color_by: str) -> list[dict[str, Any]]:
+    """Place rows only (demonyms never make markers), with coordinates, text as str, in a stable order."""
+    rows = []
+    for record in records:
+        if _text(record.get("type")) == "demonym":
+            continue
+        lat, lon = _number(record.get("lat")), _number(record.get("lon"))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            continue
+        row = {c: _text(record.get(c)) for c in TEXT_COLUMNS + OPTIONAL_TEXT_COLUMNS}
+        row["color"] = _text(record.get(color_by))
+        row["lat"], row["lon"] = _coord(lat), _coord(lon)
+        row["start"], row["end"] = _integer(record.get("start")), _integer(record.get("end"))
+        row["snippet_start"] = record.get("snippet_start")
+        key = row["place_id"] or f"{row['place_name']}@{row['lat']},{row['lon']}"
+        row["place_key"] = key
+        # An area mentioned with a relation ("northern part of Syria") stays a point of its own,
+        # so that the relation is not drawn as the whole area.
+        row["marker"] = f"{key}|{row['relation']}" if (row["kind"] in AREA_KINDS and row["relation"]) else key
+        rows.append(row)
+    rows.sort(key=lambda r: (r["article_id"], r["start"], r["end"], r["place_key"]))
+    return rows
+
+
+def _snippet(row: dict[str, Any]) -> tuple[str, int, int]:
     """Snippet text and the mention's offsets in it, cut to SNIPPET_MAX around the mention.
 
     Falls back to finding the surface text when offsets do not match (hand-made rows), and to the
     mention alone when there is no snippet.
     """
-    text, mention = row.snippet, row.mention
+    text, mention = row["snippet"], row["mention"]
     if not text:
         return mention, 0, len(mention)
     try:
-        lo = int(row.start) - int(row.snippet_start)
+        lo = int(row["start"]) - int(row["snippet_start"])
     except (TypeError, ValueError):
         lo = -1
-    hi = lo + (int(row.end) - int(row.start))
+    hi = lo + (int(row["end"]) - int(row["start"]))
     if not (0 <= lo < hi <= len(text)) or (mention and text[lo:hi] != mention):
         lo = text.find(mention) if mention else -1
         hi = lo + len(mention) if lo >= 0 else -1
@@ -164,30 +218,111 @@ def _indexer(values: list[str]) -> dict[str, int]:
     return {v: i for i, v in enumerate(values)}
 
 
-def _categories(frame: pd.DataFrame, column: str) -> list[list[str]]:
+def _best_names(rows: list[dict[str, Any]]) -> dict[str, tuple[str, int]]:
+    """The most frequent name of each marker (ties: alphabetical), so one odd spelling does not win."""
+    counts = Counter((r["marker"], r["place_name"]) for r in rows)
+    best: dict[str, tuple[str, int]] = {}
+    for (marker, name), count in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
+        best.setdefault(marker, (name, count))
+    return best
+
+
+def build_part(records: list[dict[str, Any]], *, color_by: str = "event_type") -> tuple[dict, dict]:
+    """One data part of the page from the rows of some articles: ``(part, summary)``.
+
+    The part holds its own small tables (articles, places by key, snippets, dates, relations,
+    categories by label) and columnar mentions indexing them, so it depends on nothing outside its
+    rows: an incremental build re-makes only the parts whose articles changed. The summary is what
+    the page's head needs from it (categories, sources, places), and the build report's counts.
+    """
+    rows = _prepared_rows(records, color_by)
+    place_rows = [r for r in records if _text(r.get("type")) == "place"]
+    articles: dict[str, dict[str, Any]] = {}
+    firsts: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        articles.setdefault(row["article_id"], row)
+        firsts.setdefault(row["marker"], row)
+    article_ids = sorted(articles)
+    markers = sorted(firsts)
+    names = _best_names(rows)
+    dates_col = [r["event_date"] or r["date"] for r in rows]
+    dates, relations = sorted(set(dates_col) - {""}), sorted({r["relation"] for r in rows})
+    categories = sorted({r["color"] or "unknown" for r in rows})
+    art_index, place_index, date_index = _indexer(article_ids), _indexer(markers), _indexer(dates)
+    rel_index, cat_index = _indexer(relations), _indexer(categories)
+
+    snippets: list[str] = []
+    snippet_index: dict[tuple[str, str], int] = {}
+    mentions: dict[str, list[int]] = {k: [] for k in ("place", "article", "snippet", "hs", "he", "rel", "cat", "date")}
+    for row, date in zip(rows, dates_col):
+        text, lo, hi = _snippet(row)
+        skey = (row["article_id"], text)
+        if skey not in snippet_index:
+            snippet_index[skey] = len(snippets)
+            snippets.append(text)
+        mentions["place"].append(place_index[row["marker"]])
+        mentions["article"].append(art_index[row["article_id"]])
+        mentions["snippet"].append(snippet_index[skey])
+        mentions["hs"].append(lo)
+        mentions["he"].append(hi)
+        mentions["rel"].append(rel_index[row["relation"]])
+        mentions["cat"].append(cat_index[row["color"] or "unknown"])
+        mentions["date"].append(date_index.get(date, -1))
+
+    place_cols = ("key", "id", "name", "names", "kind", "country", "admin1", "lat", "lon")
+    places: dict[str, list[Any]] = {k: [] for k in place_cols}
+    summary_places: dict[str, list[Any]] = {}
+    for marker in markers:
+        first = firsts[marker]
+        name, count = names[marker]
+        name = name or first["mention"]
+        values = (marker, first["place_id"], name, count, first["kind"], first["country"], first["admin1"],
+                  first["lat"], first["lon"])  # fmt: skip
+        for column, value in zip(place_cols, values):
+            places[column].append(value)
+        related = marker != first["place_key"]
+        summary_places[marker] = [*values[1:], related]
+    part = {
+        "articles": {
+            "id": article_ids,
+            "title": [articles[a]["title"] for a in article_ids],
+            "date": [articles[a]["date"] for a in article_ids],
+            "url": [_safe_url(articles[a]["url"]) for a in article_ids],
+            "source": [articles[a]["source"] for a in article_ids],
+        },
+        "places": places,
+        "dates": dates,
+        "relations": relations,
+        "categories": categories,
+        "mentions": mentions,
+        "snippets": snippets,
+    }
+    summary = {
+        "rows": len(records),
+        "mentions": len(place_rows),
+        "placeIds": sorted({_text(r.get("place_id")) for r in place_rows}),
+        "colors": sorted({r["color"] for r in rows}),
+        "sources": dict(sorted(Counter(articles[a]["source"] for a in article_ids).items())),
+        "articles": len(article_ids),
+        "places": summary_places,
+    }
+    return part, summary
+
+
+def _categories(present: set[str], color_by: str) -> list[list[str]]:
     """Legend entries ``[label, colour]``: known kinds in a fixed order, then others alphabetically."""
-    present = set(frame[column])
-    known = [k for k in KIND_ORDER if k in present] if column == "kind" else []
+    known = [k for k in KIND_ORDER if k in present] if color_by == "kind" else []
     others = sorted(present - set(known))
     entries = [[k, KIND_COLORS[k]] for k in known]
     entries += [[k or "unknown", PALETTE[i % len(PALETTE)]] for i, k in enumerate(others)]
     return entries
 
 
-def _layer_groups(articles: pd.DataFrame) -> tuple[list[str], list[int]]:
-    """Layer-control entries: one per article while few, else one per source; the tail shares 'Other'."""
-    if len(articles) <= MAX_LAYER_GROUPS:
-        labels = [
-            f"{d} · {t}" if d else (t or a)
-            for a, t, d in zip(articles["article_id"], articles["title"], articles["date"])
-        ]
-        return labels, list(range(len(labels)))
-    sources = [s or "(no source)" for s in articles["source"]]
-    ranked = sorted(Counter(sources).items(), key=lambda kv: (-kv[1], kv[0]))
+def _source_groups(sources: Counter) -> list[str]:
+    """Layer-control entries for many articles: the biggest sources, the tail sharing 'Other sources'."""
+    ranked = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))
     keep = [s for s, _ in ranked[: MAX_LAYER_GROUPS - 1]]
-    labels = sorted(keep) + (["Other sources"] if len(ranked) > len(keep) else [])
-    index = _indexer(labels)
-    return labels, [index.get(s, len(labels) - 1) for s in sources]
+    return sorted(keep) + (["Other sources"] if len(ranked) > len(keep) else [])
 
 
 def _safe_url(url: str) -> str:
@@ -195,123 +330,174 @@ def _safe_url(url: str) -> str:
     return url if re.match(r"https?://", url, re.IGNORECASE) else ""
 
 
-def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bool = True) -> dict[str, Any]:
-    """The JSON document the page renders from: columnar, deduplicated, sorted, rounded.
+def build_head(
+    summaries: list[dict[str, Any]], *, title: str = "geomap", color_by: str = "event_type", boundaries: bool = True
+) -> dict[str, Any]:
+    """What the page needs besides the parts: legend, layer groups, area shapes, borders, bounds.
 
-    Exposed for tests and other front ends; :func:`render_map` is the usual entry point.
+    Made from the parts' summaries only, so an incremental build never reads unchanged rows.
     """
-    frame = _prepare(events)
-    color_by = "event_type" if "event_type" in frame.columns else "kind"
+    places: dict[str, list[Any]] = {}
+    for summary in summaries:
+        for marker, values in summary["places"].items():
+            known = places.setdefault(marker, list(values))
+            if (-values[2], values[1]) < (-known[2], known[1]):  # the most frequent name wins
+                known[1], known[2] = values[1], values[2]
+    colors = set().union(*(s["colors"] for s in summaries))
+    articles = sum(s["articles"] for s in summaries)
+    sources: Counter = Counter()
+    for summary in summaries:
+        sources.update({s or "(no source)": n for s, n in summary["sources"].items()})
 
-    # Articles: one row each, first-seen metadata, sorted by id.
-    art = frame.drop_duplicates("article_id")[["article_id", "title", "date", "url", "source"]]
-    art = art.sort_values("article_id", kind="mergesort").reset_index(drop=True)
-    art_index = _indexer(list(art["article_id"]))
-    groups, art_group = _layer_groups(art)
-
-    # Mention dates: the event date when the table has one, else the article's.
-    dates_col = list(frame["date"])
-    if "event_date" in frame.columns:
-        dates_col = [e or d for e, d in zip(frame["event_date"], dates_col)]
-    dates = sorted(set(dates_col) - {""})
-    date_index = _indexer(dates)
-
-    categories = _categories(frame, color_by)
-    cat_index = {label: i for i, (label, _) in enumerate(categories)}
-    cat_values = [v or "unknown" for v in frame[color_by]]
-
-    # Places: one marker (or area) per place_id; an area mentioned with a relation
-    # ("northern part of Syria") stays a point of its own, so the relation is not drawn as the whole.
-    relations = sorted(set(frame["relation"]))
-    rel_index = _indexer(relations)
-    point_key = [
-        f"{key}|{rel}" if (kind in AREA_KINDS and rel) else key
-        for key, kind, rel in zip(frame["place_key"], frame["kind"], frame["relation"])
-    ]
-    frame["marker_key"] = point_key
-    related_areas = {k for k, key in zip(point_key, frame["place_key"]) if k != key}
-    place_keys = sorted(set(point_key))
-    place_index = _indexer(place_keys)
-    first = frame.drop_duplicates("marker_key").set_index("marker_key").loc[place_keys]
-    # The most frequent name of a place (ties: alphabetical), so one odd spelling does not win.
-    name_counts = Counter(zip(point_key, frame["place_name"]))
-    names: dict[str, str] = {}
-    for (key, name), _count in sorted(name_counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
-        names.setdefault(key, name)
-    places: dict[str, list[Any]] = {k: [] for k in ("id", "name", "kind", "country", "admin1", "lat", "lon")}
-    places["area"] = []
-    areas: list[dict[str, Any]] = []
+    features: list[dict[str, Any]] = []
     bounds_pts: list[tuple[float, float]] = []
-    mention_counts = Counter(point_key)
-    for key, row in zip(place_keys, first.itertuples()):
-        kind, country, admin1 = row.kind, row.country, row.admin1
-        lat, lon = _coord(row.lat), _coord(row.lon)
-        name = names[key] or row.mention
-        places["id"].append(row.place_id)
-        places["name"].append(name)
-        places["kind"].append(kind)
-        places["country"].append(country)
-        places["admin1"].append(admin1)
-        places["lat"].append(lat)
-        places["lon"].append(lon)
+    for marker in sorted(places):
+        _pid, name, _count, kind, country, admin1, lat, lon, related = places[marker]
         shape = None
-        if boundaries and kind in AREA_KINDS and key not in related_areas:
+        if boundaries and kind in AREA_KINDS and not related:
             shape = _area_shape(kind, country, {name, admin1}, lat, lon)
-        if shape is not None:
-            places["area"].append(len(areas))
-            geometry = basemap.geojson_geometry(shape, basemap.AREA_TOLERANCE)
-            areas.append({"type": "Feature", "properties": {"p": place_index[key]}, "geometry": geometry})
-        else:
-            places["area"].append(-1)
+        if shape is None:
             bounds_pts.append((lat, lon))
+        else:
+            geometry = basemap.geojson_geometry(shape, basemap.AREA_TOLERANCE)
+            features.append({"type": "Feature", "properties": {"k": marker}, "geometry": geometry})
     if not bounds_pts:  # only areas: fit to them instead
-        for key in place_keys:
-            bounds_pts.append((places["lat"][place_index[key]], places["lon"][place_index[key]]))
-
-    # Mentions, columnar; snippets deduplicated (a sentence often names several places).
-    snippets: list[str] = []
-    snippet_index: dict[tuple[str, str], int] = {}
-    cols: dict[str, list[int]] = {k: [] for k in ("place", "article", "snippet", "hs", "he", "rel", "cat", "date")}
-    for row, key, date, cat in zip(frame.itertuples(index=False), point_key, dates_col, cat_values):
-        text, lo, hi = _snippet(row)
-        skey = (row.article_id, text)
-        if skey not in snippet_index:
-            snippet_index[skey] = len(snippets)
-            snippets.append(text)
-        cols["place"].append(place_index[key])
-        cols["article"].append(art_index[row.article_id])
-        cols["snippet"].append(snippet_index[skey])
-        cols["hs"].append(lo)
-        cols["he"].append(hi)
-        cols["rel"].append(rel_index[row.relation])
-        cols["cat"].append(cat_index[cat])
-        cols["date"].append(date_index.get(date, -1))
-
-    countries = [c for c, _ in sorted(Counter(places["country"]).items(), key=lambda kv: (-kv[1], kv[0])) if c]
+        bounds_pts = [(values[6], values[7]) for values in places.values()]
+    country_counts = Counter(values[4] for values in places.values())
+    countries = [c for c, _ in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0])) if c]
     return {
         "title": title,
         "colorBy": color_by,
-        "categories": categories,
-        "articles": {
-            "id": list(art["article_id"]),
-            "title": list(art["title"]),
-            "date": list(art["date"]),
-            "url": [_safe_url(u) for u in art["url"]],
-            "source": list(art["source"]),
-            "group": art_group,
-        },
-        "groups": groups,
-        "dates": dates,
-        "relations": relations,
-        "places": places,
-        "counts": [mention_counts[k] for k in place_keys],
-        "mentions": cols,
-        "snippets": snippets,
-        "areas": {"type": "FeatureCollection", "features": areas},
+        "categories": _categories(colors, color_by),
+        "groups": None if articles <= MAX_LAYER_GROUPS else _source_groups(sources),
+        "areas": {"type": "FeatureCollection", "features": features},
         "admin1": _admin1_borders(countries[:MAX_ADMIN1_COUNTRIES]) if boundaries else None,
         "world": basemap.world_topology() if boundaries else None,
         "bounds": _bounds(bounds_pts),
     }
+
+
+def merge_parts(head: dict[str, Any], parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The one document the page works on, from the head and the parts (``map.js`` does the same).
+
+    Articles are sorted by id, places by key, and mentions follow their articles, as in one table.
+    """
+    articles = sorted(
+        (art_id, number, local)
+        for number, part in enumerate(parts)
+        for local, art_id in enumerate(part["articles"]["id"])
+    )
+    place_keys = sorted({key for part in parts for key in part["places"]["key"]})
+    place_index = _indexer(place_keys)
+    dates = sorted({d for part in parts for d in part["dates"]})
+    relations = sorted({r for part in parts for r in part["relations"]})
+    date_index, rel_index = _indexer(dates), _indexer(relations)
+    cat_index = {label: i for i, (label, _) in enumerate(head["categories"])}
+
+    place_cols = ("id", "name", "kind", "country", "admin1", "lat", "lon")
+    places: dict[str, list[Any]] = {k: [None] * len(place_keys) for k in place_cols}
+    best_count = [0] * len(place_keys)
+    snippets: list[str] = []
+    remap = []
+    for part in parts:
+        p = part["places"]
+        local_places = [place_index[k] for k in p["key"]]
+        for local, g in enumerate(local_places):
+            if places["id"][g] is None:
+                for column in place_cols:
+                    places[column][g] = p[column][local]
+            if (-p["names"][local], p["name"][local]) < (-best_count[g], places["name"][g]):
+                places["name"][g], best_count[g] = p["name"][local], p["names"][local]
+        remap.append(
+            (local_places, len(snippets), [date_index[d] for d in part["dates"]],
+             [rel_index[r] for r in part["relations"]], [cat_index[c] for c in part["categories"]])
+        )  # fmt: skip
+        snippets.extend(part["snippets"])
+
+    # Mentions of each local article are contiguous (parts are sorted by article id).
+    ranges: list[dict[int, tuple[int, int]]] = []
+    for part in parts:
+        spans: dict[int, tuple[int, int]] = {}
+        for i, a in enumerate(part["mentions"]["article"]):
+            lo, _ = spans.get(a, (i, i))
+            spans[a] = (lo, i + 1)
+        ranges.append(spans)
+    mentions: dict[str, list[int]] = {k: [] for k in ("place", "article", "snippet", "hs", "he", "rel", "cat", "date")}
+    art_cols: dict[str, list[Any]] = {k: [] for k in ("id", "title", "date", "url", "source")}
+    for g, (_art_id, number, local) in enumerate(articles):
+        part, (local_places, offset, date_map, rel_map, cat_map) = parts[number], remap[number]
+        for column in art_cols:
+            art_cols[column].append(part["articles"][column][local])
+        m = part["mentions"]
+        lo, hi = ranges[number].get(local, (0, 0))
+        for i in range(lo, hi):
+            mentions["place"].append(local_places[m["place"][i]])
+            mentions["article"].append(g)
+            mentions["snippet"].append(offset + m["snippet"][i])
+            mentions["hs"].append(m["hs"][i])
+            mentions["he"].append(m["he"][i])
+            mentions["rel"].append(rel_map[m["rel"][i]])
+            mentions["cat"].append(cat_map[m["cat"][i]])
+            mentions["date"].append(date_map[m["date"][i]] if m["date"][i] >= 0 else -1)
+
+    if head["groups"] is None:  # few articles: one layer entry each
+        groups = [
+            f"{d} · {t}" if d else (t or a) for a, t, d in zip(art_cols["id"], art_cols["title"], art_cols["date"])
+        ]
+        art_group = list(range(len(groups)))
+    else:
+        groups = head["groups"]
+        group_index = _indexer(groups)
+        art_group = [group_index.get(s or "(no source)", len(groups) - 1) for s in art_cols["source"]]
+    area_of = {f["properties"]["k"]: i for i, f in enumerate(head["areas"]["features"])}
+    areas = {
+        "type": "FeatureCollection",
+        "features": [{**f, "properties": {"p": place_index[f["properties"]["k"]]}} for f in head["areas"]["features"]],
+    }
+    counts = Counter(mentions["place"])
+    return {
+        "title": head["title"],
+        "colorBy": head["colorBy"],
+        "categories": head["categories"],
+        "articles": {**art_cols, "group": art_group},
+        "groups": groups,
+        "dates": dates,
+        "relations": relations,
+        "places": {**places, "area": [area_of.get(k, -1) for k in place_keys]},
+        "counts": [counts[p] for p in range(len(place_keys))],
+        "mentions": mentions,
+        "snippets": snippets,
+        "areas": areas,
+        "admin1": head["admin1"],
+        "world": head["world"],
+        "bounds": head["bounds"],
+        "offline": head.get("offline", False),
+    }
+
+
+def _split_records(records: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The records of each non-empty part, in part order (see :func:`part_count`)."""
+    ids = {_text(r.get("article_id")) for r in records}
+    parts = part_count(len(ids))
+    buckets: dict[int, list[dict[str, Any]]] = {}
+    for record in records:
+        buckets.setdefault(part_of(_text(record.get("article_id")), parts), []).append(record)
+    return [buckets[b] for b in sorted(buckets)]
+
+
+def _color_column(events: pd.DataFrame) -> str:
+    return "event_type" if "event_type" in events.columns else "kind"
+
+
+def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bool = True) -> dict[str, Any]:
+    """The document the page renders from (head and parts merged): columnar, deduplicated, sorted, rounded.
+
+    Exposed for tests and other front ends; :func:`render_map` is the usual entry point.
+    """
+    color_by = _color_column(events)
+    built = [build_part(chunk, color_by=color_by) for chunk in _split_records(table_records(events))]
+    head = build_head([s for _, s in built], title=title, color_by=color_by, boundaries=boundaries)
+    return merge_parts(head, [p for p, _ in built])
 
 
 def _area_shape(kind: str, country: str, names: set[str], lat: float, lon: float) -> Any | None:
@@ -346,7 +532,7 @@ def _json_for_script(payload: dict[str, Any]) -> str:
 
 
 def encode_payload(payload: dict[str, Any]) -> str:
-    """The data block: escaped JSON, gzip-compressed (``mtime=0``: byte-stable), base64.
+    """One data block: escaped JSON, gzip-compressed (``mtime=0``: byte-stable), base64.
 
     Why compress: 100k mentions are ~20 MB of JSON, mostly snippets, and ~4 MB gzipped; the browser
     inflates it with its built-in ``DecompressionStream`` in well under a second. Base64 has no ``<``,
@@ -356,16 +542,49 @@ def encode_payload(payload: dict[str, Any]) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
-def decode_payload(page: str) -> dict[str, Any]:
-    """Inverse of :func:`encode_payload` on a rendered page, for tests and tools."""
+def _decode_block(block: str) -> Any:
+    return json.loads(gzip.decompress(base64.b64decode(block)))
+
+
+def decode_parts(page: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The head and the parts of a rendered page, as :func:`render_page` embedded them."""
     match = re.search(r'<script type="application/gzip\+base64" id="geomap-data">([^<]*)</script>', page)
     if match is None:
         raise RenderError("Not a geomap page: no geomap-data element.")
-    return json.loads(gzip.decompress(base64.b64decode(match.group(1))))
+    head, *parts = match.group(1).split()
+    return _decode_block(head), [_decode_block(part) for part in parts]
+
+
+def decode_payload(page: str) -> dict[str, Any]:
+    """The document a rendered page works on (head and parts merged), for tests and tools."""
+    head, parts = decode_parts(page)
+    return merge_parts(head, parts)
 
 
 def _template(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def render_page(head: dict[str, Any], parts: list[str], *, title: str = "geomap", assets: str = "inline") -> str:
+    """The HTML document from a head and already encoded parts (:func:`encode_payload` of :func:`build_part`).
+
+    The data element holds the head and the parts as base64 blocks separated by newlines; the page
+    inflates and merges them (:func:`merge_parts` is the same merge in Python).
+    """
+    if assets not in ("inline", "cdn"):
+        raise RenderError(f"Expected assets='inline' or assets='cdn', instead got: {assets!r}.")
+    tags = asset_tags(assets)
+    head = {**head, "offline": assets == "inline"}
+    parts_ = {
+        "TITLE": html.escape(title),
+        "ASSETS": tags,
+        "STYLE": _template("map.css"),
+        "DATA": "\n".join([encode_payload(head), *parts]),
+        "SCRIPT": _template("map.js"),
+    }
+    page = _template("map.html")
+    # One pass, so that text inserted for one placeholder is never scanned for another.
+    return re.sub(r"{{(TITLE|ASSETS|STYLE|DATA|SCRIPT)}}", lambda m: parts_[m.group(1)], page)
 
 
 def render_map(events: pd.DataFrame, *, title: str = "geomap", assets: str = "inline", boundaries: bool = True) -> str:
@@ -395,19 +614,10 @@ def render_map(events: pd.DataFrame, *, title: str = "geomap", assets: str = "in
     """
     if assets not in ("inline", "cdn"):
         raise RenderError(f"Expected assets='inline' or assets='cdn', instead got: {assets!r}.")
-    tags = asset_tags(assets)
-    payload = build_payload(events, title=title, boundaries=boundaries)
-    payload["offline"] = assets == "inline"
-    parts = {
-        "TITLE": html.escape(title),
-        "ASSETS": tags,
-        "STYLE": _template("map.css"),
-        "DATA": encode_payload(payload),
-        "SCRIPT": _template("map.js"),
-    }
-    page = _template("map.html")
-    # One pass, so that text inserted for one placeholder is never scanned for another.
-    return re.sub(r"{{(TITLE|ASSETS|STYLE|DATA|SCRIPT)}}", lambda m: parts[m.group(1)], page)
+    color_by = _color_column(events)
+    built = [build_part(chunk, color_by=color_by) for chunk in _split_records(table_records(events))]
+    head = build_head([s for _, s in built], title=title, color_by=color_by, boundaries=boundaries)
+    return render_page(head, [encode_payload(p) for p, _ in built], title=title, assets=assets)
 
 
 def save_map(events: pd.DataFrame, path: Path, **kwargs: Any) -> None:

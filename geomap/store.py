@@ -13,6 +13,8 @@ Layout (``PRAGMA user_version`` = :data:`SCHEMA_VERSION`)::
     articles(path, idx, hash, article_id) the idx-th article of a file, by content hash
     parsed(hash, version, rows)           which pipeline version produced the rows of a hash
     rows(hash, seq, data)                 one events-table row as a JSON object
+    cache(key, value)                     derived data worth keeping between runs (the map's
+                                          encoded data parts), keyed by a digest of its inputs
 
 Rows are JSON objects, so new columns (``event_type``, ...) need no schema migration: the pipeline
 version token (gazetteer version + the columns of :data:`~geomap.events.EVENT_COLUMNS`) changes and
@@ -31,7 +33,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +46,7 @@ from geomap.sources import iter_source_files, read_file
 
 __all__ = ["SCHEMA_VERSION", "MEMORY", "Store", "StoreUpdate", "article_hash", "default_store_path"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Pass as ``path`` for a throw-away store that lives in memory (no file, no lock).
 MEMORY = ":memory:"
 _BATCH = 200  # articles per transaction: small enough to lose little to a kill, large enough to be fast
@@ -63,7 +65,9 @@ CREATE TABLE IF NOT EXISTS parsed (hash TEXT PRIMARY KEY, version TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS rows (
     hash TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (hash, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_MIGRATIONS = {1: "CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value TEXT NOT NULL);"}
 
 
 def default_store_path(output: str | Path) -> Path:
@@ -154,6 +158,9 @@ class Store:
         found = self._db.execute("PRAGMA user_version").fetchone()[0]
         if found == SCHEMA_VERSION:
             return
+        if found in _MIGRATIONS:  # an older store: add what is new, keep its articles and rows
+            self._db.executescript(f"BEGIN IMMEDIATE;{_MIGRATIONS[found]}PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
+            return
         if found != 0:
             raise StoreError(
                 f"{self.path}: store schema {found}, this geomap uses {SCHEMA_VERSION}; delete the store to rebuild"
@@ -191,15 +198,17 @@ class Store:
         fields: Mapping[str, str] | None = None,
         on_skip: Callable[[SourceError], None] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        files: list[Path] | None = None,
     ) -> StoreUpdate:
         """Bring the store in line with ``sources``: parse new/changed articles, drop removed ones.
 
         A file whose size and mtime are those recorded is not even read. ``version`` identifies the
         pipeline (gazetteer and columns); rows made by another version are made again. ``rows_for``
         turns one article into its events-table rows; ``progress(done, total)`` is called per file.
+        ``files``: the article files of ``sources`` when the caller has listed them already.
         """
         report = StoreUpdate()
-        files = iter_source_files(sources)
+        files = iter_source_files(sources) if files is None else files
         reader = json.dumps(sorted((fields or {}).items()))
         with self._transaction():
             if self._meta("version") != version or self._meta("reader") != reader:
@@ -308,39 +317,82 @@ class Store:
 
     # -- read -----------------------------------------------------------------------------------
 
-    def events(self, files: Iterable[str]) -> pd.DataFrame:
-        """The events table of the stored articles of ``files`` (in that order), as a fresh build makes it.
+    def _articles_in(self, files: Iterable[str], columns: str = "NULL") -> Iterator[tuple]:
+        """``(final_id, hash, *columns)`` of the stored articles of ``files`` (in that order), one row
+        of ``rows`` per article (``columns`` from ``rows r``, or NULL: one row per article).
 
         Article ids repeated across files get ``@path`` appended exactly as
-        :func:`geomap.sources.read_articles` does, so the table is byte-identical to a from-scratch one.
+        :func:`geomap.sources.read_articles` does, so ids match a from-scratch build.
         """
         order = {path: position for position, path in enumerate(files)}
-        by_path: dict[str, list[tuple[int, str, str | None]]] = {}
+        by_path: dict[str, list[tuple]] = {}
+        join = "LEFT JOIN rows r ON r.hash = a.hash" if columns != "NULL" else ""
         query = (
-            "SELECT a.path, a.idx, a.article_id, r.data FROM articles a LEFT JOIN rows r ON r.hash = a.hash "
-            "ORDER BY a.path, a.idx, r.seq"
+            f"SELECT a.path, a.idx, a.article_id, a.hash, {columns} FROM articles a {join} "
+            f"ORDER BY a.path, a.idx{', r.seq' if join else ''}"
         )
-        for path, idx, article_id, data in self._db.execute(query):
+        for path, idx, article_id, digest, *rest in self._db.execute(query):
             if path in order:
-                by_path.setdefault(path, []).append((idx, article_id, data))
+                by_path.setdefault(path, []).append((idx, article_id, digest, *rest))
         seen: set[str] = set()
-        chunks: list[str] = []
-        renamed: dict[int, str] = {}
         last = None
         for path in sorted(by_path, key=order.__getitem__):
-            for idx, article_id, data in by_path[path]:
+            for idx, article_id, digest, *rest in by_path[path]:
                 if (path, idx) != last:
                     last = (path, idx)
                     final_id = article_id if article_id not in seen else f"{article_id}@{path}"
                     seen.add(final_id)
-                if data is not None:
-                    if final_id != article_id:
-                        renamed[len(chunks)] = final_id
-                    chunks.append(data)
+                yield (final_id, article_id, digest, *rest)
+
+    def events(self, files: Iterable[str]) -> pd.DataFrame:
+        """The events table of the stored articles of ``files`` (in that order), as a fresh build makes it."""
+        chunks: list[str] = []
+        renamed: dict[int, str] = {}
+        for final_id, article_id, _digest, data in self._articles_in(files, "r.data"):
+            if data is not None:
+                if final_id != article_id:
+                    renamed[len(chunks)] = final_id
+                chunks.append(data)
         records = json.loads("[" + ",".join(chunks) + "]")
         for position, final_id in renamed.items():
             records[position]["article_id"] = final_id
         return _frame(records)
+
+    def listing(self, files: Iterable[str]) -> list[tuple[str, str]]:
+        """``(article id, content hash)`` of every stored article of ``files`` that has rows.
+
+        Cheap (no row is read): what an incremental render needs to tell which parts changed.
+        """
+        rows = dict(self._db.execute("SELECT hash, rows FROM parsed"))
+        return [(final_id, digest) for final_id, _, digest, _ in self._articles_in(files) if rows.get(digest)]
+
+    def records(self, articles: Iterable[tuple[str, str]]) -> list[dict]:
+        """The rows of ``(article id, hash)`` pairs as dicts (``article_id`` set to the given id)."""
+        records: list[dict] = []
+        for article_id, digest in articles:
+            for (data,) in self._db.execute("SELECT data FROM rows WHERE hash = ? ORDER BY seq", (digest,)):
+                record = json.loads(data)
+                record["article_id"] = article_id
+                records.append(record)
+        return records
+
+    def cached(self, keys: Iterable[str]) -> dict[str, str]:
+        """The cached values of ``keys`` that are present."""
+        found: dict[str, str] = {}
+        for key in keys:
+            row = self._db.execute("SELECT value FROM cache WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                found[key] = row[0]
+        return found
+
+    def update_cache(self, prefix: str, keep: Iterable[str], new: Mapping[str, str]) -> None:
+        """Add ``new`` and drop the keys starting with ``prefix`` that are in neither ``keep`` nor ``new``."""
+        keep = set(keep) | set(new)
+        query = "SELECT key FROM cache WHERE substr(key, 1, ?) = ?"
+        with self._transaction():
+            stale = [(key,) for (key,) in self._db.execute(query, (len(prefix), prefix)) if key not in keep]
+            self._db.executemany("DELETE FROM cache WHERE key = ?", stale)
+            self._db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?)", list(new.items()))
 
     def stats(self) -> dict[str, int]:
         """Counts of stored files, articles and rows (for reports and tests)."""

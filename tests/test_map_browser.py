@@ -228,3 +228,44 @@ def test_heatmap_and_date_range(offline: OfflinePage, hostile_map: Path) -> None
     after = page.evaluate(f"window.geomap.markers[{damascus}].options.icon.options.html")
     assert ">3<" in before and "<span></span>" in after  # 1 seed + 2 hostile mentions, then the seed's only
     assert offline.errors == [] and offline.requests == []
+
+
+def test_many_parts_merge_as_in_python(offline: OfflinePage, tmp_path: Path) -> None:
+    """A map of 1,200 articles is split into several data parts; the page merges them as merge_parts does."""
+    from articlegen import write_articles
+
+    from geomap import api
+    from geomap.render import decode_parts, decode_payload
+    from geomap.sources import read_articles
+
+    write_articles(tmp_path / "news", 1200, sentences=2)
+    events = api.build_events(read_articles([tmp_path / "news"]), api.load_gazetteer())
+    path = tmp_path / "many.html"
+    save_map(events, path)
+    page_text = path.read_text(encoding="utf-8")
+    assert len(decode_parts(page_text)[1]) == 4  # 1,200 articles: 4 parts of ~300
+    expected = decode_payload(page_text)
+
+    page = offline.open(path)
+    assert offline.errors == []
+    seen = page.evaluate(
+        """() => {
+            const D = window.geomap.data, P = D.places, M = D.mentions, A = D.articles;
+            const byId = {};
+            P.id.forEach((id, p) => { byId[id] = [P.name[p], D.counts[p]]; });
+            const rows = M.place.map((p, i) => [A.id[M.article[i]], P.id[p], D.snippets[M.snippet[i]],
+                M.hs[i], M.he[i], D.relations[M.rel[i]], D.categories[M.cat[i]][0],
+                M.date[i] < 0 ? null : D.dates[M.date[i]]]);
+            return {byId: byId, rows: rows, groups: D.groups, articles: A.id.length};
+        }"""
+    )
+    P, M, A = expected["places"], expected["mentions"], expected["articles"]
+    assert seen["byId"] == {pid: [P["name"][p], expected["counts"][p]] for p, pid in enumerate(P["id"])}
+    rows = [
+        [A["id"][M["article"][i]], P["id"][p], expected["snippets"][M["snippet"][i]], M["hs"][i], M["he"][i],
+         expected["relations"][M["rel"][i]], expected["categories"][M["cat"][i]][0],
+         None if M["date"][i] < 0 else expected["dates"][M["date"][i]]]
+        for i, p in enumerate(M["place"])
+    ]  # fmt: skip
+    assert seen["rows"] == rows and len(rows) == int((events["type"] == "place").sum())
+    assert seen["groups"] == expected["groups"] and seen["articles"] == 1200

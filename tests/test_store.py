@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from articlegen import write_articles
 
-from geomap import api
+from geomap import api, render
 from geomap.errors import StoreError
 from geomap.export import to_csv, to_geojson, to_parquet
 from geomap.gazetteer import load_curated
@@ -69,6 +69,34 @@ def test_outputs_byte_identical_to_fresh_build(tmp_path, gazetteer):
     out = tmp_path / "out.csv"
     api.export(sources, out, fmt="csv", store=store, gazetteer=gazetteer)
     assert out.read_text() == to_csv(fresh)
+
+    page = tmp_path / "map.html"
+    api.build_map([news], page, store=store, gazetteer=gazetteer)  # parts cached for the partial state
+    api.build_map(sources, page, store=store, gazetteer=gazetteer)
+    assert page.read_text(encoding="utf-8") == render_map(fresh)
+
+
+def test_one_new_article_re_encodes_one_part_of_the_map(tmp_path, gazetteer, monkeypatch):
+    """A store of 1,100 articles makes a map of 4 data parts; one new article re-makes only its own part."""
+    news = tmp_path / "news"
+    write_articles(news, 1100, sentences=2)
+    out = tmp_path / "map.html"
+    api.build_map([news], out, gazetteer=gazetteer)
+    made: list[int] = []
+    real = render.build_part
+
+    def counting(records, **kwargs):
+        made.append(len({r["article_id"] for r in records}))
+        return real(records, **kwargs)
+
+    monkeypatch.setattr(render, "build_part", counting)
+    write_articles(news, 1, seed=7, start=5000)
+    report = api.build_map([news], out, gazetteer=gazetteer)
+    assert report.parsed == 1 and len(made) == 1 and 200 < made[0] < 400  # one part of ~275 articles
+    fresh = scratch_events([news], gazetteer)
+    assert out.read_text(encoding="utf-8") == render_map(fresh)  # byte-identical to a from-scratch render
+    assert len(render.decode_parts(out.read_text(encoding="utf-8"))[1]) == 4
+    assert (report.rows, report.mentions) == (len(fresh), int((fresh["type"] == "place").sum()))
 
 
 def test_gazetteer_change_reparses_everything(tmp_path, parse_calls):
@@ -194,13 +222,13 @@ def test_nothing_new_skips_rendering_but_a_touched_map_or_new_title_renders(tmp_
     write_articles(tmp_path / "news", 3)
     out = tmp_path / "map.html"
     renders: list[str] = []
-    real = api.save_map
+    real = render.render_page
 
-    def counting(events, path, **kwargs):
+    def counting(head, parts, **kwargs):
         renders.append(kwargs.get("title", ""))
-        return real(events, path, **kwargs)
+        return real(head, parts, **kwargs)
 
-    monkeypatch.setattr(api, "save_map", counting)
+    monkeypatch.setattr(render, "render_page", counting)
     first = api.build_map([tmp_path / "news"], out, gazetteer=gazetteer)
     written = out.read_bytes()
     again = api.build_map([tmp_path / "news"], out, gazetteer=gazetteer)

@@ -6,14 +6,111 @@
  */
 (function () {
   "use strict";
-  // The data block is gzip + base64 (see geomap.render.encode_payload); inflate with the browser's own
+  // The data element holds base64 blocks, one per line: the head, then the parts (see
+  // geomap.render.render_page). Each is gzip-compressed JSON, inflated with the browser's own
   // DecompressionStream (Chrome 80, Firefox 113, Safari 16.4).
-  function load() {
-    var b64 = document.getElementById("geomap-data").textContent.trim();
+  function inflate(b64) {
     var bin = atob(b64), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).text().then(JSON.parse);
+  }
+  function load() {
+    var blocks = document.getElementById("geomap-data").textContent.split(/\s+/).filter(Boolean);
+    return Promise.all(blocks.map(inflate)).then(function (docs) { return merge(docs[0], docs.slice(1)); });
+  }
+  function indexer(values) {
+    var index = new Map();
+    values.forEach(function (v, i) { index.set(v, i); });
+    return index;
+  }
+  function sortedUnion(lists) {
+    var all = new Set();
+    lists.forEach(function (list) { list.forEach(function (v) { all.add(v); }); });
+    return Array.from(all).sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
+  }
+  // Head + parts -> one document: the same merge as geomap.render.merge_parts. Each part has its
+  // own small tables (articles, places by key, snippets, dates, relations, categories by label);
+  // articles end up sorted by id, places by key, and mentions follow their articles.
+  function merge(head, parts) {
+    var articles = [];
+    parts.forEach(function (part, n) {
+      part.articles.id.forEach(function (id, local) { articles.push([id, n, local]); });
+    });
+    articles.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]; });
+    var placeKeys = sortedUnion(parts.map(function (p) { return p.places.key; }));
+    var placeIndex = indexer(placeKeys);
+    var dates = sortedUnion(parts.map(function (p) { return p.dates; }));
+    var relations = sortedUnion(parts.map(function (p) { return p.relations; }));
+    var dateIndex = indexer(dates), relIndex = indexer(relations);
+    var catIndex = new Map();
+    head.categories.forEach(function (c, i) { catIndex.set(c[0], i); });
+    var cols = ["id", "name", "kind", "country", "admin1", "lat", "lon"], nP = placeKeys.length;
+    var places = {}, best = new Int32Array(nP), filled = new Uint8Array(nP), snippets = [], remap = [];
+    cols.forEach(function (c) { places[c] = new Array(nP); });
+    parts.forEach(function (part) {
+      var P = part.places;
+      var local = P.key.map(function (k) { return placeIndex.get(k); });
+      local.forEach(function (g, j) {
+        if (!filled[g]) { filled[g] = 1; cols.forEach(function (c) { places[c][g] = P[c][j]; }); best[g] = 0; }
+        if (P.names[j] > best[g] || (P.names[j] === best[g] && P.name[j] < places.name[g])) {
+          places.name[g] = P.name[j];
+          best[g] = P.names[j];
+        }
+      });
+      remap.push({ places: local, offset: snippets.length,
+        dates: part.dates.map(function (d) { return dateIndex.get(d); }),
+        rels: part.relations.map(function (r) { return relIndex.get(r); }),
+        cats: part.categories.map(function (c) { return catIndex.get(c); }) });
+      for (var s = 0; s < part.snippets.length; s++) snippets.push(part.snippets[s]);
+    });
+    // Mentions of each local article are contiguous (parts are sorted by article id).
+    var ranges = parts.map(function (part) {
+      var lo = {}, hi = {}, a = part.mentions.article;
+      for (var i = 0; i < a.length; i++) { if (!(a[i] in lo)) lo[a[i]] = i; hi[a[i]] = i + 1; }
+      return { lo: lo, hi: hi };
+    });
+    var M = { place: [], article: [], snippet: [], hs: [], he: [], rel: [], cat: [], date: [] };
+    var A = { id: [], title: [], date: [], url: [], source: [] };
+    articles.forEach(function (entry, g) {
+      var part = parts[entry[1]], r = remap[entry[1]], local = entry[2], m = part.mentions;
+      ["id", "title", "date", "url", "source"].forEach(function (c) { A[c].push(part.articles[c][local]); });
+      var lo = ranges[entry[1]].lo[local], hi = ranges[entry[1]].hi[local];
+      if (lo === undefined) return;
+      for (var i = lo; i < hi; i++) {
+        M.place.push(r.places[m.place[i]]);
+        M.article.push(g);
+        M.snippet.push(r.offset + m.snippet[i]);
+        M.hs.push(m.hs[i]);
+        M.he.push(m.he[i]);
+        M.rel.push(r.rels[m.rel[i]]);
+        M.cat.push(r.cats[m.cat[i]]);
+        M.date.push(m.date[i] >= 0 ? r.dates[m.date[i]] : -1);
+      }
+    });
+    var groups;
+    if (head.groups === null) {  // few articles: one layer entry each
+      groups = A.id.map(function (id, i) { return A.date[i] ? A.date[i] + " · " + A.title[i] : (A.title[i] || id); });
+      A.group = A.id.map(function (_, i) { return i; });
+    } else {
+      groups = head.groups;
+      var groupIndex = indexer(groups);
+      A.group = A.source.map(function (s) {
+        var g = groupIndex.get(s || "(no source)");
+        return g === undefined ? groups.length - 1 : g;
+      });
+    }
+    var areaOf = new Map();
+    head.areas.features.forEach(function (f, i) {
+      areaOf.set(f.properties.k, i);
+      f.properties = { p: placeIndex.get(f.properties.k) };
+    });
+    places.area = placeKeys.map(function (k) { var i = areaOf.get(k); return i === undefined ? -1 : i; });
+    var counts = new Array(nP).fill(0);
+    M.place.forEach(function (p) { counts[p]++; });
+    return { title: head.title, colorBy: head.colorBy, categories: head.categories, articles: A, groups: groups,
+      dates: dates, relations: relations, places: places, counts: counts, mentions: M, snippets: snippets,
+      areas: head.areas, admin1: head.admin1, world: head.world, bounds: head.bounds, offline: head.offline };
   }
   if (typeof DecompressionStream === "undefined") {
     document.getElementById("geomap").textContent = "This browser is too old to open the map (no DecompressionStream).";
