@@ -22,9 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from geomap import render
 from geomap.errors import SourceError
@@ -37,8 +35,11 @@ from geomap.geocode import Geocoder, resolve_unknown
 from geomap.model import Article, Toponym
 from geomap.recognize import recognise
 from geomap.resolve import resolve
-from geomap.sources import iter_source_files, read_articles
+from geomap.sources import read_articles, source_paths
 from geomap.store import MEMORY, Store, StoreUpdate, default_store_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "load_gazetteer", "geoparse", "parse_articles", "build_events", "build_map", "extract", "export", "events_for",
@@ -191,7 +192,7 @@ def _through_store(
             on_skip(err)
 
     sources = list(sources)
-    files = iter_source_files(sources)  # a missing path or empty folder fails here, before a store is created
+    files = source_paths(sources)  # a missing path or empty folder fails here, before a store is created
     opened = store if isinstance(store, Store) else Store(MEMORY if store is None else store)
     version = pipeline_version(gaz) + (f":online-{geocoder.service}" if geocoder is not None else "")
     try:
@@ -324,7 +325,8 @@ def _page_from_store(
     Each part is cached in the store under a digest of what it is made of (its articles' ids and
     content hashes, the pipeline version, the number of parts and the renderer's code), so a part
     is re-made exactly when a from-scratch build would make it differently: the page is
-    byte-identical to ``render_map(events_for(...))``.
+    byte-identical to ``render_map(events_for(...))``. The shapes (areas, borders, basemap) are
+    cached the same way under a digest of :func:`geomap.render.geometry_inputs`.
     """
     listing = opened.listing(files)
     parts = render.part_count(len(listing))
@@ -342,15 +344,22 @@ def _page_from_store(
     summaries: list[dict] = []
     for number in sorted(buckets):
         value = cached.get(keys[number])
-        if value is None:
+        if value is None:  # summary JSON, newline, encoded part (base64 has no newline)
             part, summary = render.build_part(opened.records(buckets[number]), color_by="event_type")
-            value = new[keys[number]] = json.dumps([render.encode_payload(part), summary], ensure_ascii=False)
-        data, summary = json.loads(value)
+            value = new[keys[number]] = json.dumps(summary, ensure_ascii=False) + "\n" + render.encode_payload(part)
+        summary_text, data = value.split("\n", 1)
         encoded.append(data)
-        summaries.append(summary)
+        summaries.append(json.loads(summary_text))
     opened.update_cache("part:", keys.values(), new)
-    head = render.build_head(summaries, title=title, color_by="event_type", boundaries=boundaries)
-    page = render.render_page(head, encoded, title=title, assets=assets)
+
+    inputs = render.geometry_inputs(summaries, boundaries=boundaries)
+    geo_key = "geo:" + hashlib.sha256(json.dumps([_renderer_digest(), inputs]).encode()).hexdigest()
+    geometry = opened.cached([geo_key]).get(geo_key)
+    if geometry is None:
+        geometry = render.encode_payload(render.build_geometry(inputs))
+        opened.update_cache("geo:", [], {geo_key: geometry})
+    head = render.build_head(summaries, title=title, color_by="event_type")
+    page = render.render_page(head, geometry, encoded, title=title, assets=assets)
     place_ids = set().union(*(s["placeIds"] for s in summaries))
     return page, (sum(s["rows"] for s in summaries), sum(s["mentions"] for s in summaries), len(place_ids))
 

@@ -7,13 +7,16 @@ pandas does well, and scripts that import geomap get a table they already know h
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from geomap.eventdate import EventDate, event_date
 from geomap.eventtype import EventType, classify_event
 from geomap.model import Article, Toponym
 from geomap.sentences import sentence_bounds
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 __all__ = ["EVENT_COLUMNS", "events_table", "article_rows", "mention_event"]
 
@@ -100,6 +103,8 @@ def article_rows(article: Article, toponyms: Sequence[Toponym]) -> list[dict]:
 
 def events_table(parsed: Iterable[tuple[Article, Sequence[Toponym]]]) -> pd.DataFrame:
     """Build the events table from (article, resolved mentions) pairs, sorted deterministically."""
+    import pandas as pd
+
     rows = [row for article, toponyms in parsed for row in article_rows(article, toponyms)]
     frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
     frame = frame.astype({"start": "int64", "end": "int64", "snippet_start": "int64"})

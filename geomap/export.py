@@ -12,10 +12,13 @@ import io
 import json
 import math
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from geomap.fileio import atomic_write_bytes, atomic_write_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 __all__ = ["to_csv", "to_geojson", "to_parquet", "write_export", "FORMATS", "PER"]
 

@@ -29,26 +29,30 @@ import html
 import json
 import math
 import re
+import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from geomap import basemap
 from geomap.fileio import atomic_write_text
 from geomap.render_assets import RenderError, asset_tags
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "AREA_KINDS",
     "REQUIRED_COLUMNS",
     "RenderError",
+    "build_geometry",
     "build_head",
     "build_part",
     "build_payload",
     "decode_parts",
     "decode_payload",
     "encode_payload",
+    "geometry_inputs",
     "merge_parts",
     "part_count",
     "part_of",
@@ -101,7 +105,10 @@ KIND_ORDER = tuple(KIND_COLORS)
 
 def _text(value: Any) -> str:
     """Cell as text: None/NaN become "", so optional columns never leak 'nan' into the page."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    pandas = sys.modules.get("pandas")  # only a pandas table can hold pd.NA; do not import pandas for it
+    if pandas is not None and value is pandas.NA:
         return ""
     return str(value)
 
@@ -330,55 +337,87 @@ def _safe_url(url: str) -> str:
     return url if re.match(r"https?://", url, re.IGNORECASE) else ""
 
 
-def build_head(
-    summaries: list[dict[str, Any]], *, title: str = "geomap", color_by: str = "event_type", boundaries: bool = True
-) -> dict[str, Any]:
-    """What the page needs besides the parts: legend, layer groups, area shapes, borders, bounds.
-
-    Made from the parts' summaries only, so an incremental build never reads unchanged rows.
-    """
+def _merged_places(summaries: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Marker key -> ``[id, name, name count, kind, country, admin1, lat, lon, related]`` over all parts."""
     places: dict[str, list[Any]] = {}
     for summary in summaries:
         for marker, values in summary["places"].items():
             known = places.setdefault(marker, list(values))
             if (-values[2], values[1]) < (-known[2], known[1]):  # the most frequent name wins
                 known[1], known[2] = values[1], values[2]
+    return places
+
+
+def geometry_inputs(summaries: list[dict[str, Any]], *, boundaries: bool = True) -> dict[str, Any]:
+    """All that the page's shapes depend on: the area places and the countries with most places.
+
+    Small and JSON-serialisable, so that a caller can cache :func:`build_geometry` under its digest
+    (shapes take seconds to simplify, and rarely change when articles arrive).
+    """
+    places = _merged_places(summaries)
+    areas = []
+    points = []
+    for marker in sorted(places):
+        _pid, name, _count, kind, country, admin1, lat, lon, related = places[marker]
+        if boundaries and kind in AREA_KINDS and not related:
+            areas.append([marker, kind, country, name, admin1, lat, lon])
+        else:
+            points.append((lat, lon))
+    country_counts = Counter(values[4] for values in places.values())
+    countries = [c for c, _ in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0])) if c]
+    return {
+        "boundaries": boundaries,
+        "areas": areas,
+        "points": _bounds(points),
+        "all": _bounds([(values[6], values[7]) for values in places.values()]),
+        "countries": countries[:MAX_ADMIN1_COUNTRIES],
+    }
+
+
+def build_geometry(inputs: dict[str, Any]) -> dict[str, Any]:
+    """Area shapes, admin-1 borders, the world basemap and the bounds, from :func:`geometry_inputs`."""
+    features: list[dict[str, Any]] = []
+    points = [] if inputs["points"] is None else [tuple(p) for p in inputs["points"]]
+    for marker, kind, country, name, admin1, lat, lon in inputs["areas"]:
+        shape = _area_shape(kind, country, {name, admin1}, lat, lon)
+        if shape is None:
+            points.append((lat, lon))
+        else:
+            geometry = basemap.geojson_geometry(shape, basemap.AREA_TOLERANCE)
+            features.append({"type": "Feature", "properties": {"k": marker}, "geometry": geometry})
+    boundaries = inputs["boundaries"]
+    return {
+        "areas": {"type": "FeatureCollection", "features": features},
+        "admin1": _admin1_borders(inputs["countries"]) if boundaries else None,
+        "world": basemap.world_topology() if boundaries else None,
+        "bounds": _bounds(points) if points else inputs["all"],  # only areas: fit to them instead
+    }
+
+
+def build_head(
+    summaries: list[dict[str, Any]], *, title: str = "geomap", color_by: str = "event_type"
+) -> dict[str, Any]:
+    """What the page needs besides the parts and the shapes: title, legend, layer groups.
+
+    Made from the parts' summaries only, so an incremental build never reads unchanged rows.
+    """
     colors = set().union(*(s["colors"] for s in summaries))
     articles = sum(s["articles"] for s in summaries)
     sources: Counter = Counter()
     for summary in summaries:
         sources.update({s or "(no source)": n for s, n in summary["sources"].items()})
-
-    features: list[dict[str, Any]] = []
-    bounds_pts: list[tuple[float, float]] = []
-    for marker in sorted(places):
-        _pid, name, _count, kind, country, admin1, lat, lon, related = places[marker]
-        shape = None
-        if boundaries and kind in AREA_KINDS and not related:
-            shape = _area_shape(kind, country, {name, admin1}, lat, lon)
-        if shape is None:
-            bounds_pts.append((lat, lon))
-        else:
-            geometry = basemap.geojson_geometry(shape, basemap.AREA_TOLERANCE)
-            features.append({"type": "Feature", "properties": {"k": marker}, "geometry": geometry})
-    if not bounds_pts:  # only areas: fit to them instead
-        bounds_pts = [(values[6], values[7]) for values in places.values()]
-    country_counts = Counter(values[4] for values in places.values())
-    countries = [c for c, _ in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0])) if c]
     return {
         "title": title,
         "colorBy": color_by,
         "categories": _categories(colors, color_by),
         "groups": None if articles <= MAX_LAYER_GROUPS else _source_groups(sources),
-        "areas": {"type": "FeatureCollection", "features": features},
-        "admin1": _admin1_borders(countries[:MAX_ADMIN1_COUNTRIES]) if boundaries else None,
-        "world": basemap.world_topology() if boundaries else None,
-        "bounds": _bounds(bounds_pts),
     }
 
 
 def merge_parts(head: dict[str, Any], parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """The one document the page works on, from the head and the parts (``map.js`` does the same).
+    """The one document the page works on, from the head (with the geometry) and the parts.
+
+    ``map.js`` does the same in the browser.
 
     Articles are sorted by id, places by key, and mentions follow their articles, as in one table.
     """
@@ -496,8 +535,10 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
     """
     color_by = _color_column(events)
     built = [build_part(chunk, color_by=color_by) for chunk in _split_records(table_records(events))]
-    head = build_head([s for _, s in built], title=title, color_by=color_by, boundaries=boundaries)
-    return merge_parts(head, [p for p, _ in built])
+    summaries = [s for _, s in built]
+    head = build_head(summaries, title=title, color_by=color_by)
+    geometry = build_geometry(geometry_inputs(summaries, boundaries=boundaries))
+    return merge_parts({**head, **geometry}, [p for p, _ in built])
 
 
 def _area_shape(kind: str, country: str, names: set[str], lat: float, lon: float) -> Any | None:
@@ -547,12 +588,12 @@ def _decode_block(block: str) -> Any:
 
 
 def decode_parts(page: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The head and the parts of a rendered page, as :func:`render_page` embedded them."""
+    """The head (with the geometry) and the parts of a rendered page, as :func:`render_page` embedded them."""
     match = re.search(r'<script type="application/gzip\+base64" id="geomap-data">([^<]*)</script>', page)
     if match is None:
         raise RenderError("Not a geomap page: no geomap-data element.")
-    head, *parts = match.group(1).split()
-    return _decode_block(head), [_decode_block(part) for part in parts]
+    head, geometry, *parts = match.group(1).split()
+    return {**_decode_block(head), **_decode_block(geometry)}, [_decode_block(part) for part in parts]
 
 
 def decode_payload(page: str) -> dict[str, Any]:
@@ -565,11 +606,14 @@ def _template(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
-def render_page(head: dict[str, Any], parts: list[str], *, title: str = "geomap", assets: str = "inline") -> str:
-    """The HTML document from a head and already encoded parts (:func:`encode_payload` of :func:`build_part`).
+def render_page(
+    head: dict[str, Any], geometry: str, parts: list[str], *, title: str = "geomap", assets: str = "inline"
+) -> str:
+    """The HTML document from a head and already encoded geometry and parts.
 
-    The data element holds the head and the parts as base64 blocks separated by newlines; the page
-    inflates and merges them (:func:`merge_parts` is the same merge in Python).
+    ``geometry`` is :func:`encode_payload` of :func:`build_geometry`, ``parts`` of :func:`build_part`
+    (callers cache them). The data element holds head, geometry and parts as base64 blocks, one per
+    line; the page inflates and merges them (:func:`merge_parts` is the same merge in Python).
     """
     if assets not in ("inline", "cdn"):
         raise RenderError(f"Expected assets='inline' or assets='cdn', instead got: {assets!r}.")
@@ -579,7 +623,7 @@ def render_page(head: dict[str, Any], parts: list[str], *, title: str = "geomap"
         "TITLE": html.escape(title),
         "ASSETS": tags,
         "STYLE": _template("map.css"),
-        "DATA": "\n".join([encode_payload(head), *parts]),
+        "DATA": "\n".join([encode_payload(head), geometry, *parts]),
         "SCRIPT": _template("map.js"),
     }
     page = _template("map.html")
@@ -616,8 +660,10 @@ def render_map(events: pd.DataFrame, *, title: str = "geomap", assets: str = "in
         raise RenderError(f"Expected assets='inline' or assets='cdn', instead got: {assets!r}.")
     color_by = _color_column(events)
     built = [build_part(chunk, color_by=color_by) for chunk in _split_records(table_records(events))]
-    head = build_head([s for _, s in built], title=title, color_by=color_by, boundaries=boundaries)
-    return render_page(head, [encode_payload(p) for p, _ in built], title=title, assets=assets)
+    summaries = [s for _, s in built]
+    head = build_head(summaries, title=title, color_by=color_by)
+    geometry = encode_payload(build_geometry(geometry_inputs(summaries, boundaries=boundaries)))
+    return render_page(head, geometry, [encode_payload(p) for p, _ in built], title=title, assets=assets)
 
 
 def save_map(events: pd.DataFrame, path: Path, **kwargs: Any) -> None:

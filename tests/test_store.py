@@ -224,9 +224,9 @@ def test_nothing_new_skips_rendering_but_a_touched_map_or_new_title_renders(tmp_
     renders: list[str] = []
     real = render.render_page
 
-    def counting(head, parts, **kwargs):
+    def counting(head, geometry, parts, **kwargs):
         renders.append(kwargs.get("title", ""))
-        return real(head, parts, **kwargs)
+        return real(head, geometry, parts, **kwargs)
 
     monkeypatch.setattr(render, "render_page", counting)
     first = api.build_map([tmp_path / "news"], out, gazetteer=gazetteer)

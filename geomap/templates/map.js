@@ -6,7 +6,7 @@
  */
 (function () {
   "use strict";
-  // The data element holds base64 blocks, one per line: the head, then the parts (see
+  // The data element holds base64 blocks, one per line: the head, the geometry, then the parts (see
   // geomap.render.render_page). Each is gzip-compressed JSON, inflated with the browser's own
   // DecompressionStream (Chrome 80, Firefox 113, Safari 16.4).
   function inflate(b64) {
@@ -17,7 +17,9 @@
   }
   function load() {
     var blocks = document.getElementById("geomap-data").textContent.split(/\s+/).filter(Boolean);
-    return Promise.all(blocks.map(inflate)).then(function (docs) { return merge(docs[0], docs.slice(1)); });
+    return Promise.all(blocks.map(inflate)).then(function (docs) {
+      return merge(Object.assign(docs[0], docs[1]), docs.slice(2));  // head + geometry, then the parts
+    });
   }
   function indexer(values) {
     var index = new Map();
