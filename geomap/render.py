@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import base64
 import gzip
-import hashlib
 import html
 import json
 import math
 import re
 import sys
+import zlib
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,9 +154,8 @@ def part_count(articles: int) -> int:
 
 
 def part_of(article_id: str, parts: int) -> int:
-    """The part an article goes to: a stable hash of its id (not Python's salted ``hash``)."""
-    digest = hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % parts
+    """The part an article goes to: a stable hash of its id (CRC-32: fast, and not Python's salted ``hash``)."""
+    return zlib.crc32(article_id.encode("utf-8")) % parts
 
 
 def table_records(events: pd.DataFrame) -> list[dict[str, Any]]:
