@@ -33,7 +33,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +52,7 @@ __all__ = ["SCHEMA_VERSION", "MEMORY", "Store", "StoreUpdate", "article_hash", "
 SCHEMA_VERSION = 2
 #: Pass as ``path`` for a throw-away store that lives in memory (no file, no lock).
 MEMORY = ":memory:"
+_SCAN_ABOVE = 2000  # articles: reading more than this many, scan the rows table instead of looking each up
 _BATCH = 200  # articles per transaction: small enough to lose little to a kill, large enough to be fast
 
 _SCHEMA = """
@@ -319,46 +320,53 @@ class Store:
 
     # -- read -----------------------------------------------------------------------------------
 
-    def _articles_in(self, files: Iterable[str], columns: str = "NULL") -> Iterator[tuple]:
-        """``(final_id, hash, *columns)`` of the stored articles of ``files`` (in that order), one row
-        of ``rows`` per article (``columns`` from ``rows r``, or NULL: one row per article).
+    def _articles_in(self, files: Iterable[str]) -> list[tuple[str, str, str]]:
+        """``(final id, stored id, hash)`` of the stored articles of ``files``, in file then article order.
 
         Article ids repeated across files get ``@path`` appended exactly as
         :func:`geomap.sources.read_articles` does, so ids match a from-scratch build.
         """
         order = {path: position for position, path in enumerate(files)}
-        by_path: dict[str, list[tuple]] = {}
-        join = "LEFT JOIN rows r ON r.hash = a.hash" if columns != "NULL" else ""
-        query = (
-            f"SELECT a.path, a.idx, a.article_id, a.hash, {columns} FROM articles a {join} "
-            f"ORDER BY a.path, a.idx{', r.seq' if join else ''}"
-        )
-        for path, idx, article_id, digest, *rest in self._db.execute(query):
-            if path in order:
-                by_path.setdefault(path, []).append((idx, article_id, digest, *rest))
+        query = "SELECT path, idx, article_id, hash FROM articles"
+        stored = [row for row in self._db.execute(query).fetchall() if row[0] in order]
+        stored.sort(key=lambda row: (order[row[0]], row[1]))
         seen: set[str] = set()
-        last = None
-        for path in sorted(by_path, key=order.__getitem__):
-            for idx, article_id, digest, *rest in by_path[path]:
-                if (path, idx) != last:
-                    last = (path, idx)
-                    final_id = article_id if article_id not in seen else f"{article_id}@{path}"
-                    seen.add(final_id)
-                yield (final_id, article_id, digest, *rest)
+        found = []
+        for path, _idx, article_id, digest in stored:
+            final_id = article_id if article_id not in seen else f"{article_id}@{path}"
+            seen.add(final_id)
+            found.append((final_id, article_id, digest))
+        return found
 
     def events(self, files: Iterable[str]) -> pd.DataFrame:
         """The events table of the stored articles of ``files`` (in that order), as a fresh build makes it."""
+        listing = self._articles_in(files)
+        data = self._rows_by_hash({digest for _, _, digest in listing})
         chunks: list[str] = []
         renamed: dict[int, str] = {}
-        for final_id, article_id, _digest, data in self._articles_in(files, "r.data"):
-            if data is not None:
+        for final_id, article_id, digest in listing:
+            for row in data.get(digest, ()):
                 if final_id != article_id:
                     renamed[len(chunks)] = final_id
-                chunks.append(data)
+                chunks.append(row)
         records = json.loads("[" + ",".join(chunks) + "]")
         for position, final_id in renamed.items():
             records[position]["article_id"] = final_id
         return _frame(records)
+
+    def _rows_by_hash(self, hashes: set[str]) -> dict[str, list[str]]:
+        """The JSON rows of each of ``hashes``, in row order."""
+        found: dict[str, list[str]] = {}
+        if len(hashes) > _SCAN_ABOVE:  # most of the store: one ordered scan beats a lookup per article
+            for digest, data in self._db.execute("SELECT hash, data FROM rows ORDER BY hash, seq"):
+                if digest in hashes:
+                    found.setdefault(digest, []).append(data)
+            return found
+        for digest in hashes:
+            rows = self._db.execute("SELECT data FROM rows WHERE hash = ? ORDER BY seq", (digest,)).fetchall()
+            if rows:
+                found[digest] = [data for (data,) in rows]
+        return found
 
     def listing(self, files: Iterable[str]) -> list[tuple[str, str]]:
         """``(article id, content hash)`` of every stored article of ``files`` that has rows.
@@ -366,20 +374,9 @@ class Store:
         Cheap (no row is read): what an incremental render needs to tell which parts changed. Ids
         are renamed as in :meth:`events`.
         """
-        order = {path: position for position, path in enumerate(files)}
         # Two plain scans and a dict beat a join here (100k index lookups into ``parsed``).
         rows = dict(self._db.execute("SELECT hash, rows FROM parsed").fetchall())
-        query = "SELECT path, idx, article_id, hash FROM articles"
-        stored = [row for row in self._db.execute(query).fetchall() if row[0] in order]
-        stored.sort(key=lambda row: (order[row[0]], row[1]))
-        seen: set[str] = set()
-        found: list[tuple[str, str]] = []
-        for path, _idx, article_id, digest in stored:
-            final_id = article_id if article_id not in seen else f"{article_id}@{path}"
-            seen.add(final_id)
-            if rows.get(digest):
-                found.append((final_id, digest))
-        return found
+        return [(final_id, digest) for final_id, _, digest in self._articles_in(files) if rows.get(digest)]
 
     def records(self, articles: Iterable[tuple[str, str]]) -> list[dict]:
         """The rows of ``(article id, hash)`` pairs as dicts (``article_id`` set to the given id)."""

@@ -239,3 +239,14 @@ def test_nothing_new_skips_rendering_but_a_touched_map_or_new_title_renders(tmp_
     assert len(renders) == 2 and out.read_bytes() == written  # a map that is not ours is rewritten
     api.build_map([tmp_path / "news"], out, gazetteer=gazetteer, title="Other")
     assert renders[-1] == "Other" and len(renders) == 3
+
+
+def test_events_read_by_one_scan_equal_events_read_by_lookups(tmp_path, gazetteer, monkeypatch):
+    """Big reads scan the rows table once instead of one lookup per article: same table either way."""
+    news = tmp_path / "news"
+    write_articles(news, 30)
+    store = tmp_path / "s.sqlite"
+    by_lookup = api.events_for([news], store=store, gazetteer=gazetteer)
+    monkeypatch.setattr("geomap.store._SCAN_ABOVE", 0)
+    by_scan = api.events_for([news], store=store, gazetteer=gazetteer)
+    assert len(by_scan) > 60 and by_scan.equals(by_lookup) and by_scan.equals(scratch_events([news], gazetteer))
