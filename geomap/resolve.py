@@ -99,11 +99,15 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
     the article's places (anchors for proximity, their divisions, the dateline's place), so a sure
     "Lamar County" pulls "Paris" to Texas. Two later passes settle it (a third changes nothing on LGL).
     """
-    by_id = gazetteer.places  # what gazetteer.place() reads, without a method call per candidate
-    candidates = [[by_id[pid] for pid in match.place_ids] for match in matches]
+    looked_up = [_candidates(gazetteer, match.place_ids) for match in matches]
+    candidates = [places for places, _ in looked_up]
+    statics = [static for _, static in looked_up]
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
     context = _article_context(matches, candidates)
-    result = [_resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)]
+    result = [
+        _resolve_one(text, m, c, q, context, s)
+        for m, c, q, s in zip(matches, candidates, qualifiers, statics, strict=True)
+    ]
     if not any(len(c) > 1 for c in candidates):
         return result
     for _ in range(_LATER_PASSES):
@@ -113,8 +117,8 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
         previous, result = (
             result,
             [
-                _resolve_one(text, m, c, q, context) if len(c) > 1 else top
-                for m, c, q, top in zip(matches, candidates, qualifiers, result, strict=True)
+                _resolve_one(text, m, c, q, context, s) if len(c) > 1 else top
+                for m, c, q, s, top in zip(matches, candidates, qualifiers, statics, result, strict=True)
             ],
         )
         if result == previous:
@@ -193,7 +197,9 @@ def _qualifier_places(text: str, matches: Sequence[Match], candidates: list[list
     return [p for p in candidates[i + 1] if p.kind in ("province", "country")]
 
 
-def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context) -> Toponym:
+def _resolve_one(
+    text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context, statics: list[tuple]
+) -> Toponym:
     relation = relation_of(text, match.start)
     if not cands:
         return Toponym(match.start, match.end, match.surface, match.type, None, 0.0, "no candidate", relation)
@@ -206,15 +212,13 @@ def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[P
     near = _near_counts(cands, context, match.surface.lower())
     towns_in = {(p.country, p.admin1) for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
     surface = match.surface.lower()
-    scored = [
-        _score(place, _signals(place, cues, qualifiers, context, n, towns_in, surface))
-        for place, n in zip(cands, near, strict=True)
-    ]
-    order = sorted(range(len(cands)), key=lambda i: (-scored[i][0], cands[i].id))
+    scores = _scores(cands, statics, cues, qualifiers, context, near, towns_in, surface)
+    order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].id))
     best = order[0]
-    total = sum(math.exp(scored[i][0] - scored[best][0]) for i in order)
+    total = sum(math.exp(scores[i] - scores[best]) for i in order)
     confidence = round(0.95 / total, 2)
-    why = _reasons(cands[best], scored[best][1], qualifiers, near[best])
+    signals = _signals(cands[best], cues, qualifiers, context, near[best], towns_in, surface)
+    why = _reasons(cands[best], signals, qualifiers, near[best])
     reason = "; ".join(why) or "most likely kind and population"
     return Toponym(match.start, match.end, match.surface, "place", cands[best], confidence, reason, relation)
 
@@ -298,6 +302,99 @@ WEIGHTS: dict[str, float] = {
     "curated": _CURATED_BONUS,
 }
 _DEFAULT_KIND_PRIOR = 0.5
+_CACHE_LIMIT = 100_000  # candidate lists kept per gazetteer (names), cleared when full
+
+
+def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[Place], list[tuple]]:
+    """The places of a match and the parts of their scores that do not depend on the article.
+
+    Speed only: cached per gazetteer and name, so a place's prior, kind tests and name skeleton are
+    worked out once, not once per mention and pass. See :func:`_scores` for the tuple's fields.
+    """
+    cache = gazetteer.memo.setdefault("resolve", {})
+    found = cache.get(place_ids)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        by_id = gazetteer.places  # what gazetteer.place() reads, without a method call per candidate
+        places = [by_id[pid] for pid in place_ids]
+        found = cache[place_ids] = (places, [_static(place) for place in places])
+    return found
+
+
+def _static(place: Place) -> tuple:
+    get = WEIGHTS.get
+    kind = place.kind
+    # The first two terms of _score's sum, added in the same order (0 + kind prior, then population).
+    prior = 0 + get(f"kind_{kind}", 0.0) * 1.0
+    prior += get("log_population", 0.0) * math.log10(place.population + 1)
+    return (
+        prior,
+        skeleton(place.name),
+        kind in ADMIN_KINDS,
+        kind in POPULATED_KINDS,
+        kind in ("province", "district", "region"),
+        kind == "province",
+        is_curated((place,)),
+        f"kind_{kind}" not in WEIGHTS,
+    )
+
+
+def _scores(
+    cands: list[Place],
+    statics: list[tuple],
+    cues: set[str],
+    qualifiers: list[Place],
+    context: _Context,
+    near: list[int],
+    towns_in: set,
+    surface: str,
+) -> list[float]:
+    """What :func:`_score` of :func:`_signals` gives for each candidate, bit for bit, without the dicts.
+
+    The weighted signals are added in the order :func:`_signals` lists them, starting from the
+    cached prior; a signal that is zero is skipped (adding ``w * 0.0`` leaves a float unchanged), so
+    the sums are the same floats. ``tests/test_extract.py`` checks this against :func:`_score`.
+    """
+    get = WEIGHTS.get
+    w_alias, w_qualified = get("alias", 0.0), get("qualified", 0.0)
+    w_area, w_town, w_bare = get("area_cue", 0.0), get("town_cue", 0.0), get("bare_area", 0.0)
+    w_in_div, w_div, w_share = get("in_named_division", 0.0), get("named_division", 0.0), get("country_share", 0.0)
+    w_near, w_near_any, w_curated = get("near", 0.0), get("near_any", 0.0), get("curated", 0.0)
+    admin_cue = "admin" in cues
+    town_cue = "populated" in cues
+    written = skeleton(surface)
+    divisions = context.admin1
+    own = {surface}
+    scores = []
+    for place, static, n in zip(cands, statics, near, strict=True):
+        score, name_skeleton, is_admin, is_populated, is_area, is_province, curated, unknown_kind = static
+        if name_skeleton != written:
+            score += w_alias
+        if qualifiers and any(_lies_in(place, q) for q in qualifiers):
+            score += w_qualified
+        if admin_cue and is_admin:
+            score += w_area
+        if town_cue and is_populated:
+            score += w_town
+        if not admin_cue and is_area and _has_town(place, towns_in):
+            score += w_bare
+        if place.admin1 and divisions.get((place.country, place.admin1), own) - own:
+            score += w_in_div
+        if is_province and divisions.get((place.country, place.name), own) - own:
+            score += w_div
+        share = _country_share(context, place.country, surface)
+        if share:
+            score += w_share * share
+        if n:
+            score += w_near * (min(n, 3) / 3)
+            score += w_near_any
+        if curated:
+            score += w_curated
+        if unknown_kind:
+            score += _DEFAULT_KIND_PRIOR
+        scores.append(score)
+    return scores
 
 
 def _score(place: Place, signals: dict[str, float]) -> tuple[float, dict[str, float]]:
