@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_EXCLUDE, Gazetteer, case_allows
 from geomap.model import Match
 from geomap.normalize import Folded, fold
@@ -29,21 +31,22 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
     ['Maaret al-Numan']
     """
     folded = fold(text)
-    # plain ints: indexing a list is much cheaper than a numpy array per hit (same as folded.span)
-    starts, ends = folded.offsets.tolist(), folded.ends.tolist()
+    fstarts, fends, eids, codes = _word_hits(folded, gazetteer)
+    if not eids:
+        return []
+    # Original offsets of the hits only, in one numpy step (a whole-text list per article cost more).
+    starts = folded.offsets[fstarts].tolist()
+    ends = folded.ends[np.array(fends, dtype=np.intp) - 1].tolist()
     entries = gazetteer.entries
     matches = []
-    for fstart, fend, eid in _word_hits(folded, gazetteer):
-        entry = entries[eid]
-        if entry.type == ENTRY_EXCLUDE:
-            continue
-        start, end = starts[fstart], ends[fend - 1]
-        if text[start].islower() and _needs_capital(entry.patterns):
+    for start, end, eid, code in zip(starts, ends, eids, codes):
+        if code == _CAPITAL and text[start].islower():
             # Speed only: most raw hits are lowercase words ("in", "man", "police") whose every form is
             # capitalised. A hit starts on an alphanumeric character, which is its first token's first
             # character, and a lowercase one fails rules 1 and 2 (see case_allows), so the answer is
             # the same as case_allows' without tokenising the surface.
             continue
+        entry = entries[eid]
         if entry.type == ENTRY_ABBREVIATION:
             if text[end : end + 1] != ".":
                 continue  # "La" alone is not Louisiana; "La." after a town is
@@ -58,42 +61,92 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
     return matches
 
 
+_EXCLUDE, _CAPITAL, _OTHER = 0, 1, 2  # what a hit's entry asks of it before the entry itself is read
+_CACHE_LIMIT = 500_000
+
+
 def _needs_capital(patterns) -> bool:
     """True when every case pattern asks for a capital (rule 1 or 2) on its first token."""
     return all(pattern and pattern[0] != 0 for pattern in patterns)
 
 
-def _word_hits(folded: Folded, gazetteer: Gazetteer):
-    """Yield folded ``(start, end, entry id)`` for whole-word leftmost-longest matches.
+def _entry_info(gazetteer: Gazetteer) -> dict[int, tuple[int, int]]:
+    """Entry id -> (key length, :data:`_EXCLUDE` / :data:`_CAPITAL` / :data:`_OTHER`), filled on demand.
+
+    Speed only: a dict lookup per raw hit instead of an entry fetch; most hits are never read further.
+    """
+    info = gazetteer.memo.setdefault("extract", {})
+    if len(info) >= _CACHE_LIMIT:
+        info.clear()
+    return info
+
+
+def _describe(entries, eid: int) -> tuple[int, int]:
+    entry = entries[eid]
+    if entry.type == ENTRY_EXCLUDE:
+        code = _EXCLUDE
+    elif _needs_capital(entry.patterns):
+        code = _CAPITAL
+    else:
+        code = _OTHER
+    return len(entry.key), code
+
+
+def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Folded starts, ends, entry ids and codes of whole-word leftmost-longest matches, exclusions left out.
 
     Keys start with a space, so a hit always begins at a word start. When the longest key ends
     inside a word (" the d" in " the dublin"), the longest shorter key made of whole words is tried,
     and the scan restarts at the next word so that a name starting there (" dublin") is not lost.
+    Exclusions ("Radio Free Europe") take part in the scan, so they consume their span, but are not
+    returned: they produce no mention.
     """
     text = folded.text
     size = len(text)
-    automaton = gazetteer.automaton
+    iter_long = gazetteer.automaton.iter_long
     entries = gazetteer.entries
+    info = _entry_info(gazetteer)
+    get = info.get
+    fstarts: list[int] = []
+    fends: list[int] = []
+    eids: list[int] = []
+    codes: list[int] = []
     position = 0
     while position < size:
         restart = None
-        for last, eid in automaton.iter_long(text, position):
+        for last, eid in iter_long(text, position):
+            found = get(eid)
+            if found is None:
+                found = info[eid] = _describe(entries, eid)
+            length, code = found
             end = last + 1
-            start = end - len(entries[eid].key)
             if end == size or text[end] == " ":
-                yield start + 1, end, eid
+                if code:
+                    fstarts.append(end - length + 1)
+                    fends.append(end)
+                    eids.append(eid)
+                    codes.append(code)
                 continue
-            shorter = _shorter_whole_word_key(text[start:end], automaton)
+            start = end - length
+            shorter = _shorter_whole_word_key(text[start:end], gazetteer.automaton)
             if shorter is not None:
                 length, eid2 = shorter
-                yield start + 1, start + length, eid2
+                found = get(eid2)
+                if found is None:
+                    found = info[eid2] = _describe(entries, eid2)
+                if found[1]:
+                    fstarts.append(start + 1)
+                    fends.append(start + length)
+                    eids.append(eid2)
+                    codes.append(found[1])
                 restart = start + length
             else:
                 restart = text.find(" ", start + 1)
             break
         if restart is None or restart < 0:
-            return
+            break
         position = restart
+    return fstarts, fends, eids, codes
 
 
 def _shorter_whole_word_key(span: str, automaton) -> tuple[int, int] | None:

@@ -90,6 +90,7 @@ class _Context:
     admin1: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     anchors: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     anchor_owner: list[str] = field(default_factory=list)
+    others: dict[str, np.ndarray] = field(default_factory=dict)  # cache: anchors not named by a surface
 
 
 def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[Toponym]:
@@ -98,32 +99,92 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
     The first pass knows only the candidates; each later pass also knows where the previous one put
     the article's places (anchors for proximity, their divisions, the dateline's place), so a sure
     "Lamar County" pulls "Paris" to Texas. Two later passes settle it (a third changes nothing on LGL).
+
+    Speed only, same answers: the words around each mention are read once, not once per pass; within
+    a pass, mentions that agree in everything the scores read (name, candidates, qualifiers, cues)
+    are scored once; a pass whose context equals the previous pass's is not run (same answers).
     """
     looked_up = [_candidates(gazetteer, match.place_ids) for match in matches]
-    candidates = [places for places, _ in looked_up]
-    statics = [static for _, static in looked_up]
+    candidates = [found[0] for found in looked_up]
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
-    context = _article_context(matches, candidates)
-    result = [
-        _resolve_one(text, m, c, q, context, s)
-        for m, c, q, s in zip(matches, candidates, qualifiers, statics, strict=True)
+    relations = [relation_of(text, match.start) for match in matches]
+    mentions = [
+        _Mention(match, found, quals, relation, _context_cues(text, match, relation))
+        if len(found[0]) > 1 and match.type != "demonym"
+        else None
+        for match, found, quals, relation in zip(matches, looked_up, qualifiers, relations, strict=True)
     ]
-    if not any(len(c) > 1 for c in candidates):
-        return result
+    base = _article_context(matches, candidates)
+    context = _copy_context(base)
+    scored: dict = {}
+    result = [
+        _resolve_one(text, m, c, q, context, r) if mention is None else _resolve_mention(mention, context, scored)
+        for m, c, q, r, mention in zip(matches, candidates, qualifiers, relations, mentions, strict=True)
+    ]
+    if all(mention is None for mention in mentions):
+        return result  # no ambiguous place: later passes would change nothing
+    seen = _context_state(context)
     for _ in range(_LATER_PASSES):
-        context = _article_context(matches, candidates)
+        context = _copy_context(base)
         _add_anchors(context, result)
         _add_dateline(context, text, result)
+        state = _context_state(context)
+        if state == seen:
+            break  # the same context as the last pass: the same answers again
+        seen = state
+        scored = {}
         previous, result = (
             result,
             [
-                _resolve_one(text, m, c, q, context, s) if len(c) > 1 else top
-                for m, c, q, s, top in zip(matches, candidates, qualifiers, statics, result, strict=True)
+                _resolve_mention(mention, context, scored) if mention is not None else top
+                for mention, top in zip(mentions, result, strict=True)
             ],
         )
         if result == previous:
             break  # the next pass would see the same context and give the same answers
     return result
+
+
+@dataclass
+class _Mention:
+    """What one ambiguous mention's scores read that no pass changes (words around, qualifiers)."""
+
+    match: Match
+    found: tuple  # (candidate places, their static parts, their points): see _candidates
+    qualifiers: list[Place]
+    relation: str
+    cues: set[str]
+    surface: str = ""
+    key: tuple = ()
+
+    def __post_init__(self) -> None:
+        self.surface = self.match.surface.lower()
+        self.key = (
+            self.match.place_ids,
+            self.surface,
+            tuple(q.id for q in self.qualifiers),
+            tuple(sorted(self.cues)),
+        )
+
+
+def _copy_context(base: _Context) -> _Context:
+    """A fresh context equal to ``base`` (what _article_context returns again), without recounting."""
+    return _Context(
+        countries=Counter(base.countries),
+        own_countries=base.own_countries,  # read only after _article_context
+        admin1={key: set(names) for key, names in base.admin1.items()},
+    )
+
+
+def _context_state(context: _Context) -> tuple:
+    """Everything of a context that a score reads, in a comparable form (country order included:
+    the share's float sums follow it)."""
+    return (
+        list(context.countries.items()),
+        context.admin1,
+        context.anchors.tolist(),
+        context.anchor_owner,
+    )
 
 
 def dateline_span(text: str) -> tuple[int, int] | None:
@@ -198,9 +259,9 @@ def _qualifier_places(text: str, matches: Sequence[Match], candidates: list[list
 
 
 def _resolve_one(
-    text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context, statics: list[tuple]
+    text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context, relation: str
 ) -> Toponym:
-    relation = relation_of(text, match.start)
+    """A mention with at most one candidate, or a demonym: no scores needed."""
     if not cands:
         return Toponym(match.start, match.end, match.surface, match.type, None, 0.0, "no candidate", relation)
     if match.type == "demonym":
@@ -208,30 +269,45 @@ def _resolve_one(
         return Toponym(match.start, match.end, match.surface, "demonym", place, 0.9, f"demonym of {place.name}")
     if len(cands) == 1:
         return Toponym(match.start, match.end, match.surface, "place", cands[0], 0.9, "only candidate", relation)
-    cues = _context_cues(text, match, relation)
-    near = _near_counts(cands, context, match.surface.lower())
-    towns_in = {(p.country, p.admin1) for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
-    surface = match.surface.lower()
-    scores = _scores(cands, statics, cues, qualifiers, context, near, towns_in, surface)
-    order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].id))
-    best = order[0]
-    total = sum(math.exp(scores[i] - scores[best]) for i in order)
-    confidence = round(0.95 / total, 2)
-    signals = _signals(cands[best], cues, qualifiers, context, near[best], towns_in, surface)
-    why = _reasons(cands[best], signals, qualifiers, near[best])
-    reason = "; ".join(why) or "most likely kind and population"
-    return Toponym(match.start, match.end, match.surface, "place", cands[best], confidence, reason, relation)
+    raise ValueError("an ambiguous mention is resolved by _resolve_mention")
 
 
-def _near_counts(cands: list[Place], context: _Context, surface: str) -> list[int]:
-    """For each candidate, how many of the article's other anchor places lie within 250 km."""
+def _resolve_mention(mention: _Mention, context: _Context, scored: dict) -> Toponym:
+    """An ambiguous place mention: the best-scoring candidate, its confidence and the reason.
+
+    ``scored`` caches the decision per :attr:`_Mention.key` within one pass (one context).
+    """
+    match = mention.match
+    decided = scored.get(mention.key)
+    if decided is None:
+        cands, statics, points = mention.found
+        qualifiers, cues, surface = mention.qualifiers, mention.cues, mention.surface
+        near = _near_counts(points, context, surface)
+        towns_in = {(p.country, p.admin1) for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
+        scores = _scores(cands, statics, cues, qualifiers, context, near, towns_in, surface)
+        order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].id))
+        best = order[0]
+        total = sum(math.exp(scores[i] - scores[best]) for i in order)
+        confidence = round(0.95 / total, 2)
+        signals = _signals(cands[best], cues, qualifiers, context, near[best], towns_in, surface)
+        why = _reasons(cands[best], signals, qualifiers, near[best])
+        reason = "; ".join(why) or "most likely kind and population"
+        decided = scored[mention.key] = (cands[best], confidence, reason)
+    place, confidence, reason = decided
+    return Toponym(match.start, match.end, match.surface, "place", place, confidence, reason, mention.relation)
+
+
+def _near_counts(points: np.ndarray, context: _Context, surface: str) -> list[int]:
+    """For each candidate (``points``: their radians), how many of the article's other anchor places
+    lie within 250 km."""
     if not len(context.anchors):
-        return [0] * len(cands)
-    keep = np.array([owner != surface for owner in context.anchor_owner])
-    anchors = context.anchors[keep]
+        return [0] * len(points)
+    anchors = context.others.get(surface)
+    if anchors is None:  # once per name and pass
+        keep = np.array([owner != surface for owner in context.anchor_owner])
+        anchors = context.others[surface] = context.anchors[keep]
     if not len(anchors):
-        return [0] * len(cands)
-    points = np.radians(np.array([(p.lat, p.lon) for p in cands], dtype=float))
+        return [0] * len(points)
     lat1, lon1 = points[:, :1], points[:, 1:]
     lat2, lon2 = anchors[:, 0][None, :], anchors[:, 1][None, :]
     h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
@@ -305,7 +381,7 @@ _DEFAULT_KIND_PRIOR = 0.5
 _CACHE_LIMIT = 100_000  # candidate lists kept per gazetteer (names), cleared when full
 
 
-def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[Place], list[tuple]]:
+def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[Place], list[tuple], np.ndarray]:
     """The places of a match and the parts of their scores that do not depend on the article.
 
     Speed only: cached per gazetteer and name, so a place's prior, kind tests and name skeleton are
@@ -318,7 +394,8 @@ def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[
             cache.clear()
         by_id = gazetteer.places  # what gazetteer.place() reads, without a method call per candidate
         places = [by_id[pid] for pid in place_ids]
-        found = cache[place_ids] = (places, [_static(place) for place in places])
+        points = np.radians(np.array([(p.lat, p.lon) for p in places], dtype=float))
+        found = cache[place_ids] = (places, [_static(place) for place in places], points)
     return found
 
 
