@@ -22,6 +22,9 @@ _AMBIGUOUS = (
     "Idlib province was shelled; residents of southern Idlib fled to Idlib city and to Aleppo.",
     "Alexandria, La. officials met their counterparts from Alexandria, Va., and Springfield, Ill.",
     "The convoy left Homs for Hama, then Damascus; Syrian and Turkish officials met in Ankara.",
+    'Sen. Jones said Jones County is not Jones, Okla. "Lebanon\'s mayor," Mr. Warren told the U.S. Senate.',
+    "Photo: OMAR HAJ KADOUR/AFP. WASHINGTON (AP) -- March in Police, Man and Obama; the man in March.",
+    "(Kansas City) Officers from St. Louis, Mo., and New York's Bronx drove to Washington, D.C., on Tuesday.",
 )
 
 
@@ -64,3 +67,30 @@ def test_fast_candidate_scores_equal_the_signal_sums(gaz, monkeypatch):
     for text in _texts():
         resolve(text, recognise(text, find_mentions(text, gazetteer), gazetteer), gazetteer)
     assert compared, "no ambiguous mention was scored"
+
+
+def test_fast_recognition_probabilities_equal_the_feature_scores(gaz):
+    from geomap.recognize import load_model, match_features, probabilities, score
+
+    model = load_model()
+    compared = 0
+    for text in _texts():
+        matches = find_mentions(text, gaz)
+        vectors = match_features(text, matches, gaz)
+        fast = probabilities(text, matches, gaz, model)
+        for values, (probability, byline) in zip(vectors, fast, strict=True):
+            if values["curated"]:
+                assert probability is None
+                continue
+            assert probability == score(values, model)  # exact floats
+            assert byline == bool(values["all_caps"] and values["multi_token"] and values["caps_run"])
+            compared += 1
+        kept = [
+            m
+            for m, v in zip(matches, vectors, strict=True)
+            if v["curated"]
+            or (score(v, model) >= model["threshold"] and not (v["all_caps"] and v["multi_token"] and v["caps_run"]))
+        ]
+        assert recognise(text, matches, gaz) == kept
+    if len(gaz.places) > 10_000:  # the world store: bulk names, scored by the model
+        assert compared > 50, "too few matches were scored"
