@@ -128,6 +128,12 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
                     codes.append(code)
                 continue
             start = end - length
+            if text.find(" ", start + 1, end) < 0:
+                # One word's prefix (" man" in " mandate"): no shorter whole-word key, and the scan would
+                # restart at the next space. The iterator gets there by itself: after a hit it goes on
+                # from the root state, and since every key starts with a space it skips to the next
+                # space in exactly the state a new iterator starting there would have. Speed only.
+                continue
             shorter = _shorter_whole_word_key(text[start:end], gazetteer.automaton)
             if shorter is not None:
                 length, eid2 = shorter

@@ -94,3 +94,63 @@ def test_fast_recognition_probabilities_equal_the_feature_scores(gaz):
         assert recognise(text, matches, gaz) == kept
     if len(gaz.places) > 10_000:  # the world store: bulk names, scored by the model
         assert compared > 50, "too few matches were scored"
+
+
+def _reference_word_hits(folded, gazetteer):
+    """The scan as first written: a new iterator after every hit that ends inside a word."""
+    from geomap.extract import _shorter_whole_word_key
+
+    text = folded.text
+    size = len(text)
+    automaton = gazetteer.automaton
+    entries = gazetteer.entries
+    position = 0
+    while position < size:
+        restart = None
+        for last, eid in automaton.iter_long(text, position):
+            end = last + 1
+            start = end - len(entries[eid].key)
+            if end == size or text[end] == " ":
+                yield start + 1, end, eid
+                continue
+            shorter = _shorter_whole_word_key(text[start:end], automaton)
+            if shorter is not None:
+                length, eid2 = shorter
+                yield start + 1, start + length, eid2
+                restart = start + length
+            else:
+                restart = text.find(" ", start + 1)
+            break
+        if restart is None or restart < 0:
+            return
+        position = restart
+
+
+def _noisy_texts(gazetteer, count: int = 300) -> list[str]:
+    """Word salad from gazetteer keys, their prefixes and common words: many hits end inside words."""
+    rng = random.Random(11)
+    sample = rng.sample(range(len(gazetteer.entries)), min(400, len(gazetteer.entries)))
+    keys = [gazetteer.entries[eid].key.strip() for eid in sample]
+    words = ["the", "a", "in", "man", "mandate", "new", "york", "newark", "san", "sana", "al-numan", "ma'arrat"]
+    words += ["dublin's", "U.S.", "La.", "of", "and", "radio free europe", "the hague", "north", "northern"]
+    pool = keys + [key[: rng.randint(1, len(key))] for key in keys] + words
+    texts = []
+    for _ in range(count):
+        parts = [rng.choice(pool) for _ in range(rng.randint(1, 40))]
+        parts = [p.title() if rng.random() < 0.4 else p for p in parts]
+        texts.append(rng.choice(["", " ", "\n"]).join(parts) if rng.random() < 0.1 else " ".join(parts))
+    return texts
+
+
+def test_word_hits_equal_the_restarting_scan(gaz):
+    from geomap.extract import _EXCLUDE, _describe, _word_hits
+    from geomap.normalize import fold
+
+    for text in _texts() + _noisy_texts(gaz):
+        folded = fold(text)
+        want = [
+            (s, e, eid, code)
+            for s, e, eid in _reference_word_hits(folded, gaz)
+            if (code := _describe(gaz.entries, eid)[1]) != _EXCLUDE
+        ]
+        assert list(zip(*_word_hits(folded, gaz), strict=True)) == want, text
