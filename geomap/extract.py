@@ -38,6 +38,7 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
     starts = folded.offsets[fstarts].tolist()
     ends = folded.ends[np.array(fends, dtype=np.intp) - 1].tolist()
     entries = gazetteer.entries
+    accepted = _accepted(gazetteer)
     matches = []
     for start, end, eid, code in zip(starts, ends, eids, codes):
         if code == _CAPITAL and text[start].islower():
@@ -46,22 +47,37 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
             # character, and a lowercase one fails rules 1 and 2 (see case_allows), so the answer is
             # the same as case_allows' without tokenising the surface.
             continue
-        entry = entries[eid]
-        if entry.type == ENTRY_ABBREVIATION:
+        if code == _ABBREVIATION:
             if text[end : end + 1] != ".":
                 continue  # "La" alone is not Louisiana; "La." after a town is
             end += 1
         elif text[end : end + 1] == "." and _DOTTED_ABBREVIATION.search(text[start:end]):
             end += 1  # "U.S." keeps its final period
         surface = text[start:end]
-        if not case_allows(entry.patterns, surface):
-            continue
-        kind = "place" if entry.type == ENTRY_ABBREVIATION else entry.type
-        matches.append(Match(start, end, surface, kind, tuple(entry.place_ids)))
+        key = (eid, surface)
+        found = accepted.get(key)
+        if found is None:  # once per name and spelling: the entry's case rules and what the match is
+            entry = entries[eid]
+            if case_allows(entry.patterns, surface):
+                found = ("place" if entry.type == ENTRY_ABBREVIATION else entry.type, tuple(entry.place_ids))
+            else:
+                found = ()
+            accepted[key] = found
+        if found:
+            matches.append(Match(start, end, surface, found[0], found[1]))
     return matches
 
 
-_EXCLUDE, _CAPITAL, _OTHER = 0, 1, 2  # what a hit's entry asks of it before the entry itself is read
+def _accepted(gazetteer: Gazetteer) -> dict:
+    cache = gazetteer.memo.setdefault("extract_surfaces", {})
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
+# What a hit's entry asks of it before the entry itself is read: exclusions give nothing; a capital
+# first letter (every form has one); an abbreviation must be followed by a period ("La.").
+_EXCLUDE, _CAPITAL, _OTHER, _ABBREVIATION = 0, 1, 2, 3
 _CACHE_LIMIT = 500_000
 
 
@@ -71,7 +87,7 @@ def _needs_capital(patterns) -> bool:
 
 
 def _entry_info(gazetteer: Gazetteer) -> dict[int, tuple[int, int]]:
-    """Entry id -> (key length, :data:`_EXCLUDE` / :data:`_CAPITAL` / :data:`_OTHER`), filled on demand.
+    """Entry id -> (key length, :data:`_EXCLUDE` / :data:`_CAPITAL` / :data:`_OTHER` / :data:`_ABBREVIATION`).
 
     Speed only: a dict lookup per raw hit instead of an entry fetch; most hits are never read further.
     """
@@ -85,6 +101,8 @@ def _describe(entries, eid: int) -> tuple[int, int]:
     entry = entries[eid]
     if entry.type == ENTRY_EXCLUDE:
         code = _EXCLUDE
+    elif entry.type == ENTRY_ABBREVIATION:
+        code = _ABBREVIATION
     elif _needs_capital(entry.patterns):
         code = _CAPITAL
     else:
