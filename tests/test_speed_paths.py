@@ -154,3 +154,32 @@ def test_word_hits_equal_the_restarting_scan(gaz):
             if (code := _describe(gaz.entries, eid)[1]) != _EXCLUDE
         ]
         assert list(zip(*_word_hits(folded, gaz), strict=True)) == want, text
+
+
+def test_batched_near_counts_equal_one_mention_at_a_time(gaz, monkeypatch):
+    import numpy as np
+
+    batched = resolve_module._near_counts
+    compared = []
+
+    def both(place_ids, size, context, surface):
+        got = batched(place_ids, size, context, surface)
+        want = [0] * size
+        anchors = context.anchors[np.array([o != surface for o in context.anchor_owner], dtype=bool)]
+        if len(anchors):
+            places = [gaz.places[pid] for pid in place_ids]
+            points = np.radians(np.array([(p.lat, p.lon) for p in places], dtype=float))
+            lat1, lon1 = points[:, :1], points[:, 1:]
+            lat2, lon2 = anchors[:, 0][None, :], anchors[:, 1][None, :]
+            h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+            km = 2 * resolve_module._EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+            want = [int(n) for n in (km < resolve_module._NEAR_KM).sum(axis=1)]
+            compared.append(size)
+        assert got == want
+        return got
+
+    monkeypatch.setattr(resolve_module, "_near_counts", both)
+    for text in _texts():
+        resolve(text, recognise(text, find_mentions(text, gaz), gaz), gaz)
+    if len(gaz.places) > 10_000:
+        assert compared, "no mention had anchors"
