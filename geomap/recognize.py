@@ -393,6 +393,9 @@ def probabilities(
         w_initial, w_prev_caps, w_next_caps, w_prep, w_title, w_speech, w_place_suffix, w_org_suffix, w_the,
         w_all_caps, w_mid, w_short, w_comma, w_qualifies, w_possessive, w_caps_run, w_inexact, w_person, w_place,
     ) = (get(name, 0.0) for name in _CONTEXT_TERMS)  # fmt: skip
+    prefetch = getattr(gazetteer.places, "prefetch", None)  # the world store: one query for all new names
+    if prefetch is not None:
+        prefetch(pid for m in matches if (m.surface, m.type, m.place_ids) not in statics for pid in m.place_ids)
     sentences = SentenceIndex(text)
     at_start = [not text[sentences.at(m.start)[0] : m.start].strip(_SENTENCE_LEAD) for m in matches]
     mid = {m.surface.lower() for m, first in zip(matches, at_start, strict=True) if not first}
