@@ -183,3 +183,19 @@ def test_batched_near_counts_equal_one_mention_at_a_time(gaz, monkeypatch):
         resolve(text, recognise(text, find_mentions(text, gaz), gaz), gaz)
     if len(gaz.places) > 10_000:
         assert compared, "no mention had anchors"
+
+
+def test_article_spans_equal_the_regex_search():
+    from geomap import normalize
+
+    def by_regex(folded):
+        spans = [(m.start(), m.end() - 1) for m in normalize._ARTICLE_BEFORE_HYPHEN.finditer(folded)]
+        spans += [(m.start(), m.end()) for m in normalize._EL_BEFORE_SPACE.finditer(folded)]
+        return sorted(spans)
+
+    rng = random.Random(5)
+    pieces = [*normalize._SUN_ARTICLES, "el", "e", "l", "a", "n", "sh", "dh", "x", " ", " ", normalize._HYPHEN]
+    texts = [" " + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
+    texts += [normalize.fold(text).text for text in _texts()]
+    for folded in texts:
+        assert normalize._matches_in_order(folded) == by_regex(folded), repr(folded)
