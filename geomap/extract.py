@@ -86,8 +86,8 @@ def _needs_capital(patterns) -> bool:
     return all(pattern and pattern[0] != 0 for pattern in patterns)
 
 
-def _entry_info(gazetteer: Gazetteer) -> dict[int, tuple[int, int]]:
-    """Entry id -> (key length, :data:`_EXCLUDE` / :data:`_CAPITAL` / :data:`_OTHER` / :data:`_ABBREVIATION`).
+def _entry_info(gazetteer: Gazetteer) -> dict[int, tuple[int, int, bool]]:
+    """Entry id -> :func:`_describe` (key length, code, several words), filled on demand.
 
     Speed only: a dict lookup per raw hit instead of an entry fetch; most hits are never read further.
     """
@@ -97,7 +97,8 @@ def _entry_info(gazetteer: Gazetteer) -> dict[int, tuple[int, int]]:
     return info
 
 
-def _describe(entries, eid: int) -> tuple[int, int]:
+def _describe(entries, eid: int) -> tuple[int, int, bool]:
+    """(key length, what the entry asks of a hit, whether the key has several words)."""
     entry = entries[eid]
     if entry.type == ENTRY_EXCLUDE:
         code = _EXCLUDE
@@ -107,7 +108,7 @@ def _describe(entries, eid: int) -> tuple[int, int]:
         code = _CAPITAL
     else:
         code = _OTHER
-    return len(entry.key), code
+    return len(entry.key), code, " " in entry.key[1:]
 
 
 def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -121,14 +122,13 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
     """
     text = folded.text
     size = len(text)
+    padded = text + " "  # the text's end counts as a word end
     iter_long = gazetteer.automaton.iter_long
     entries = gazetteer.entries
     info = _entry_info(gazetteer)
     get = info.get
-    fstarts: list[int] = []
-    fends: list[int] = []
-    eids: list[int] = []
-    codes: list[int] = []
+    hits: list[tuple[int, int, int, int]] = []  # (start, end, entry id, code)
+    add = hits.append
     position = 0
     while position < size:
         restart = None
@@ -136,22 +136,18 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
             found = get(eid)
             if found is None:
                 found = info[eid] = _describe(entries, eid)
-            length, code = found
             end = last + 1
-            if end == size or text[end] == " ":
-                if code:
-                    fstarts.append(end - length + 1)
-                    fends.append(end)
-                    eids.append(eid)
-                    codes.append(code)
+            if padded[end] == " ":
+                if found[1]:
+                    add((end - found[0] + 1, end, eid, found[1]))
                 continue
-            start = end - length
-            if text.find(" ", start + 1, end) < 0:
+            if not found[2]:
                 # One word's prefix (" man" in " mandate"): no shorter whole-word key, and the scan would
                 # restart at the next space. The iterator gets there by itself: after a hit it goes on
                 # from the root state, and since every key starts with a space it skips to the next
                 # space in exactly the state a new iterator starting there would have. Speed only.
                 continue
+            start = end - found[0]
             shorter = _shorter_whole_word_key(text[start:end], gazetteer.automaton)
             if shorter is not None:
                 length, eid2 = shorter
@@ -159,10 +155,7 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
                 if found is None:
                     found = info[eid2] = _describe(entries, eid2)
                 if found[1]:
-                    fstarts.append(start + 1)
-                    fends.append(start + length)
-                    eids.append(eid2)
-                    codes.append(found[1])
+                    add((start + 1, start + length, eid2, found[1]))
                 restart = start + length
             else:
                 restart = text.find(" ", start + 1)
@@ -170,6 +163,9 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
         if restart is None or restart < 0:
             break
         position = restart
+    if not hits:
+        return [], [], [], []
+    fstarts, fends, eids, codes = (list(column) for column in zip(*hits))
     return fstarts, fends, eids, codes
 
 
