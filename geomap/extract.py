@@ -78,7 +78,7 @@ def _accepted(gazetteer: Gazetteer) -> dict:
 # What a hit's entry asks of it before the entry itself is read: exclusions give nothing; a capital
 # first letter (every form has one); an abbreviation must be followed by a period ("La.").
 _EXCLUDE, _CAPITAL, _OTHER, _ABBREVIATION = 0, 1, 2, 3
-_CACHE_LIMIT = 500_000
+_CACHE_LIMIT = 200_000  # per cache (entry codes; spellings), emptied when full: bounded memory
 
 
 def _needs_capital(patterns) -> bool:

@@ -485,7 +485,7 @@ def probabilities(
 
 
 _SENTENCE_LEAD = " \"'“‘(["
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 100_000  # names whose static features are kept, emptied when full: bounded memory
 
 
 def _statics(gazetteer: Gazetteer, weights: dict) -> dict:

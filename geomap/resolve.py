@@ -400,7 +400,7 @@ WEIGHTS: dict[str, float] = {
     "curated": _CURATED_BONUS,
 }
 _DEFAULT_KIND_PRIOR = 0.5
-_CACHE_LIMIT = 100_000  # candidate lists kept per gazetteer (names), cleared when full
+_CACHE_LIMIT = 20_000  # candidate lists kept per gazetteer (names, ~2 kB each), emptied when full
 
 
 def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[Place], list[tuple], np.ndarray]:

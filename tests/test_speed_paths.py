@@ -199,3 +199,20 @@ def test_article_spans_equal_the_regex_search():
     texts += [normalize.fold(text).text for text in _texts()]
     for folded in texts:
         assert normalize._matches_in_order(folded) == by_regex(folded), repr(folded)
+
+
+def test_tiny_caches_give_the_same_toponyms(gaz, monkeypatch):
+    """The per-name caches are emptied when full; emptying them all the time changes nothing."""
+    import sys
+
+    from geomap.api import geoparse
+
+    texts = _texts()
+    want = [geoparse(text, gaz) for text in texts]
+    for name in ("geomap.extract", "geomap.recognize", "geomap.resolve"):
+        monkeypatch.setattr(sys.modules[name], "_CACHE_LIMIT", 1)
+    gaz.memo.clear()
+    try:
+        assert [geoparse(text, gaz) for text in texts] == want
+    finally:
+        gaz.memo.clear()
