@@ -28,7 +28,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -127,6 +127,7 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
     if all(mention is None for mention in mentions):
         return result  # no ambiguous place: later passes would change nothing
     seen = _context_state(context)
+    decided_by = (context, scored)  # the pass whose answers `result` holds
     for _ in range(_LATER_PASSES):
         context = _copy_context(base)
         _add_anchors(context, result)
@@ -144,9 +145,12 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
                 for mention, top in zip(mentions, result, strict=True)
             ],
         )
+        decided_by = (context, scored)
         if result == previous:
-            break  # the next pass would see the same context and give the same answers
-    return result
+            # The same places and confidences (reasons are not written yet): the next pass's context,
+            # built from those alone, would be this pass's, and give the same answers.
+            break
+    return _with_reasons(result, mentions, *decided_by)
 
 
 @dataclass
@@ -277,28 +281,47 @@ def _resolve_one(
 
 
 def _resolve_mention(mention: _Mention, context: _Context, scored: dict) -> Toponym:
-    """An ambiguous place mention: the best-scoring candidate, its confidence and the reason.
+    """An ambiguous place mention: the best-scoring candidate and its confidence.
 
-    ``scored`` caches the decision per :attr:`_Mention.key` within one pass (one context).
+    The reason is left empty here and written by :func:`_with_reasons` for the pass whose answers
+    are returned (no pass reads another pass's reasons). ``scored`` caches the decision per
+    :attr:`_Mention.key` within one pass (one context).
     """
     match = mention.match
     decided = scored.get(mention.key)
     if decided is None:
-        cands, statics, _ = mention.found
-        qualifiers, cues, surface = mention.qualifiers, mention.cues, mention.surface
-        near = _near_counts(mention.match.place_ids, len(cands), context, surface)
-        towns_in = {(p.country, p.admin1) for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
-        scores = _scores(cands, statics, cues, qualifiers, context, near, towns_in, surface)
+        cands, statics, _, towns_in = mention.found
+        surface = mention.surface
+        near = _near_counts(match.place_ids, len(cands), context, surface)
+        scores = _scores(cands, statics, mention.cues, mention.qualifiers, context, near, towns_in, surface)
         order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].id))
         best = order[0]
         total = sum(math.exp(scores[i] - scores[best]) for i in order)
-        confidence = round(0.95 / total, 2)
-        signals = _signals(cands[best], cues, qualifiers, context, near[best], towns_in, surface)
-        why = _reasons(cands[best], signals, qualifiers, near[best])
-        reason = "; ".join(why) or "most likely kind and population"
-        decided = scored[mention.key] = (cands[best], confidence, reason)
-    place, confidence, reason = decided
-    return Toponym(match.start, match.end, match.surface, "place", place, confidence, reason, mention.relation)
+        decided = scored[mention.key] = (cands[best], round(0.95 / total, 2), near[best])
+    place, confidence, _ = decided
+    return Toponym(match.start, match.end, match.surface, "place", place, confidence, "", mention.relation)
+
+
+def _with_reasons(
+    result: list[Toponym], mentions: list[_Mention | None], context: _Context, scored: dict
+) -> list[Toponym]:
+    """``result`` with the reason of every ambiguous mention, from the context that decided it."""
+    reasons: dict[tuple, str] = {}
+    final = []
+    for top, mention in zip(result, mentions, strict=True):
+        if mention is None:
+            final.append(top)
+            continue
+        reason = reasons.get(mention.key)
+        if reason is None:
+            place, _, near = scored[mention.key]
+            signals = _signals(
+                place, mention.cues, mention.qualifiers, context, near, mention.found[3], mention.surface
+            )
+            why = _reasons(place, signals, mention.qualifiers, near)
+            reason = reasons[mention.key] = "; ".join(why) or "most likely kind and population"
+        final.append(replace(top, reason=reason))
+    return final
 
 
 def _near_counts(place_ids: tuple[str, ...], size: int, context: _Context, surface: str) -> list[int]:
@@ -403,11 +426,12 @@ _DEFAULT_KIND_PRIOR = 0.5
 _CACHE_LIMIT = 20_000  # candidate lists kept per gazetteer (names, ~2 kB each), emptied when full
 
 
-def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[Place], list[tuple], np.ndarray]:
+def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[Place], list[tuple], np.ndarray, set]:
     """The places of a match and the parts of their scores that do not depend on the article.
 
     Speed only: cached per gazetteer and name, so a place's prior, kind tests and name skeleton are
-    worked out once, not once per mention and pass. See :func:`_scores` for the tuple's fields.
+    worked out once, not once per mention and pass. See :func:`_scores` for the tuple's fields; then
+    the candidates' points (radians) and the (country, admin1) of the sizeable towns among them.
     """
     cache = gazetteer.memo.setdefault("resolve", {})
     found = cache.get(place_ids)
@@ -417,7 +441,8 @@ def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[
         by_id = gazetteer.places  # what gazetteer.place() reads, without a method call per candidate
         places = [by_id[pid] for pid in place_ids]
         points = np.radians(np.array([(p.lat, p.lon) for p in places], dtype=float))
-        found = cache[place_ids] = (places, [_static(place) for place in places], points)
+        towns_in = {(p.country, p.admin1) for p in places if p.kind in POPULATED_KINDS and p.population >= 10_000}
+        found = cache[place_ids] = (places, [_static(place) for place in places], points, towns_in)
     return found
 
 
