@@ -219,6 +219,8 @@ def _add_dateline(context: _Context, text: str, first: list[Toponym]) -> None:
 def relation_of(text: str, start: int) -> str:
     """The spatial relation written just before a mention ("outskirts of", "northern"), or ""."""
     before = text[max(0, start - 40) : start]
+    if not _may_hold(before, _RELATION_WORDS):
+        return ""  # neither pattern can match (the direction words are relation words too)
     found = _RELATION_BEFORE.search(before)
     if found:
         return found.group(1).lower()
@@ -363,14 +365,31 @@ def _prepare_near(context: _Context, mentions: list[_Mention | None]) -> None:
 def _context_cues(text: str, match: Match, relation: str) -> set[str]:
     before = text[max(0, match.start - 40) : match.start]
     after = text[match.end : match.end + 30]
+    of_before = _may_hold(before, ("of",))  # _ADMIN_BEFORE and _POPULATED_BEFORE end in "of (the)"
     cues = set()
-    if _ADMIN_AFTER.search(after) or _ADMIN_BEFORE.search(before):
+    if _ADMIN_AFTER.search(after) or (of_before and _ADMIN_BEFORE.search(before)):
         cues.add("admin")
     if relation and _DIRECTION_BEFORE.search(before) and not relation.endswith(" of"):
         cues.add("admin")  # "southern Idlib": a part of an area
-    if _POPULATED_AFTER.search(after) or _POPULATED_BEFORE.search(before):
+    if _POPULATED_AFTER.search(after) or (of_before and _POPULATED_BEFORE.search(before)):
         cues.add("populated")
     return cues
+
+
+_DIRECTION_WORDS = ("north", "south", "east", "west", "central")
+_RELATION_WORDS = ("outskirts", "near", "close", "outside", "around", *_DIRECTION_WORDS)
+
+
+def _may_hold(window: str, words: tuple[str, ...]) -> bool:
+    """False when ``window`` contains none of ``words`` in any case, so a pattern needing one cannot match.
+
+    Speed only: a substring test instead of a regex search trying every position. Text with non-ASCII
+    characters always gets True (case-insensitive matching knows more equivalents than ``str.lower``).
+    """
+    if not window.isascii():
+        return True
+    lowered = window.lower()
+    return any(word in lowered for word in words)
 
 
 def _signals(

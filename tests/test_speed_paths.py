@@ -7,6 +7,7 @@ feature dicts (speed only); these tests run real articles through both and compa
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -216,3 +217,38 @@ def test_tiny_caches_give_the_same_toponyms(gaz, monkeypatch):
         assert [geoparse(text, gaz) for text in texts] == want
     finally:
         gaz.memo.clear()
+
+
+def test_relation_and_cues_equal_the_plain_regex_search():
+    from geomap.model import Match
+
+    def relation(text, start):
+        before = text[max(0, start - 40) : start]
+        found = resolve_module._RELATION_BEFORE.search(before)
+        if found:
+            return found.group(1).lower()
+        direction = resolve_module._DIRECTION_BEFORE.search(before)
+        return direction.group(1).lower().replace(" ", "-") if direction else ""
+
+    def cues(text, match, rel):
+        before, after = text[max(0, match.start - 40) : match.start], text[match.end : match.end + 30]
+        found = set()
+        if resolve_module._ADMIN_AFTER.search(after) or resolve_module._ADMIN_BEFORE.search(before):
+            found.add("admin")
+        if rel and resolve_module._DIRECTION_BEFORE.search(before) and not rel.endswith(" of"):
+            found.add("admin")
+        if resolve_module._POPULATED_AFTER.search(after) or resolve_module._POPULATED_BEFORE.search(before):
+            found.add("populated")
+        return found
+
+    rng = random.Random(9)
+    words = ["the", "of", "OF", "near", "NEAR", "Outskirts", "close to", "north", "South-East", "northern"]
+    words += ["central", "outside", "around", "city", "province", "town", "ſ", "Ḩamāh", "in", "x", "-", ",", "\n"]
+    texts = _texts() + [" ".join(rng.choice(words) for _ in range(rng.randint(1, 14))) + " Idlib" for _ in range(3000)]
+    for text in texts:
+        for start in {m.start() for m in re.finditer(r"\b\w", text)}:
+            end = text.find(" ", start) if " " in text[start:] else len(text)
+            match = Match(start, end, text[start:end], "place", ())
+            rel = relation(text, start)
+            assert resolve_module.relation_of(text, start) == rel, (text, start)
+            assert resolve_module._context_cues(text, match, rel) == cues(text, match, rel), (text, start)
