@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_EXCLUDE, Gazetteer, case_allows
 from geomap.model import Match
 from geomap.normalize import Folded, fold
@@ -29,33 +31,54 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
     ['Maaret al-Numan']
     """
     folded = fold(text)
-    # plain ints: indexing a list is much cheaper than a numpy array per hit (same as folded.span)
-    starts, ends = folded.offsets.tolist(), folded.ends.tolist()
+    fstarts, fends, eids, codes = _word_hits(folded, gazetteer)
+    if not eids:
+        return []
+    # Original offsets of the hits only, in one numpy step (a whole-text list per article cost more).
+    starts = folded.offsets[fstarts].tolist()
+    ends = folded.ends[np.array(fends, dtype=np.intp) - 1].tolist()
     entries = gazetteer.entries
+    accepted = _accepted(gazetteer)
     matches = []
-    for fstart, fend, eid in _word_hits(folded, gazetteer):
-        entry = entries[eid]
-        if entry.type == ENTRY_EXCLUDE:
-            continue
-        start, end = starts[fstart], ends[fend - 1]
-        if text[start].islower() and _needs_capital(entry.patterns):
+    for start, end, eid, code in zip(starts, ends, eids, codes):
+        if code == _CAPITAL and text[start].islower():
             # Speed only: most raw hits are lowercase words ("in", "man", "police") whose every form is
             # capitalised. A hit starts on an alphanumeric character, which is its first token's first
             # character, and a lowercase one fails rules 1 and 2 (see case_allows), so the answer is
             # the same as case_allows' without tokenising the surface.
             continue
-        if entry.type == ENTRY_ABBREVIATION:
+        if code == _ABBREVIATION:
             if text[end : end + 1] != ".":
                 continue  # "La" alone is not Louisiana; "La." after a town is
             end += 1
         elif text[end : end + 1] == "." and _DOTTED_ABBREVIATION.search(text[start:end]):
             end += 1  # "U.S." keeps its final period
         surface = text[start:end]
-        if not case_allows(entry.patterns, surface):
-            continue
-        kind = "place" if entry.type == ENTRY_ABBREVIATION else entry.type
-        matches.append(Match(start, end, surface, kind, tuple(entry.place_ids)))
+        key = (eid, surface)
+        found = accepted.get(key)
+        if found is None:  # once per name and spelling: the entry's case rules and what the match is
+            entry = entries[eid]
+            if case_allows(entry.patterns, surface):
+                found = ("place" if entry.type == ENTRY_ABBREVIATION else entry.type, tuple(entry.place_ids))
+            else:
+                found = ()
+            accepted[key] = found
+        if found:
+            matches.append(Match(start, end, surface, found[0], found[1]))
     return matches
+
+
+def _accepted(gazetteer: Gazetteer) -> dict:
+    cache = gazetteer.memo.setdefault("extract_surfaces", {})
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
+# What a hit's entry asks of it before the entry itself is read: exclusions give nothing; a capital
+# first letter (every form has one); an abbreviation must be followed by a period ("La.").
+_EXCLUDE, _CAPITAL, _OTHER, _ABBREVIATION = 0, 1, 2, 3
+_CACHE_LIMIT = 200_000  # per cache (entry codes; spellings), emptied when full: bounded memory
 
 
 def _needs_capital(patterns) -> bool:
@@ -63,37 +86,87 @@ def _needs_capital(patterns) -> bool:
     return all(pattern and pattern[0] != 0 for pattern in patterns)
 
 
-def _word_hits(folded: Folded, gazetteer: Gazetteer):
-    """Yield folded ``(start, end, entry id)`` for whole-word leftmost-longest matches.
+def _entry_info(gazetteer: Gazetteer) -> dict[int, tuple[int, int, bool]]:
+    """Entry id -> :func:`_describe` (key length, code, several words), filled on demand.
+
+    Speed only: a dict lookup per raw hit instead of an entry fetch; most hits are never read further.
+    """
+    info = gazetteer.memo.setdefault("extract", {})
+    if len(info) >= _CACHE_LIMIT:
+        info.clear()
+    return info
+
+
+def _describe(entries, eid: int) -> tuple[int, int, bool]:
+    """(key length, what the entry asks of a hit, whether the key has several words)."""
+    entry = entries[eid]
+    if entry.type == ENTRY_EXCLUDE:
+        code = _EXCLUDE
+    elif entry.type == ENTRY_ABBREVIATION:
+        code = _ABBREVIATION
+    elif _needs_capital(entry.patterns):
+        code = _CAPITAL
+    else:
+        code = _OTHER
+    return len(entry.key), code, " " in entry.key[1:]
+
+
+def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Folded starts, ends, entry ids and codes of whole-word leftmost-longest matches, exclusions left out.
 
     Keys start with a space, so a hit always begins at a word start. When the longest key ends
     inside a word (" the d" in " the dublin"), the longest shorter key made of whole words is tried,
     and the scan restarts at the next word so that a name starting there (" dublin") is not lost.
+    Exclusions ("Radio Free Europe") take part in the scan, so they consume their span, but are not
+    returned: they produce no mention.
     """
     text = folded.text
     size = len(text)
-    automaton = gazetteer.automaton
+    padded = text + " "  # the text's end counts as a word end
+    iter_long = gazetteer.automaton.iter_long
     entries = gazetteer.entries
+    info = _entry_info(gazetteer)
+    get = info.get
+    hits: list[tuple[int, int, int, int]] = []  # (start, end, entry id, code)
+    add = hits.append
     position = 0
     while position < size:
         restart = None
-        for last, eid in automaton.iter_long(text, position):
+        for last, eid in iter_long(text, position):
+            found = get(eid)
+            if found is None:
+                found = info[eid] = _describe(entries, eid)
             end = last + 1
-            start = end - len(entries[eid].key)
-            if end == size or text[end] == " ":
-                yield start + 1, end, eid
+            if padded[end] == " ":
+                if found[1]:
+                    add((end - found[0] + 1, end, eid, found[1]))
                 continue
-            shorter = _shorter_whole_word_key(text[start:end], automaton)
+            if not found[2]:
+                # One word's prefix (" man" in " mandate"): no shorter whole-word key, and the scan would
+                # restart at the next space. The iterator gets there by itself: after a hit it goes on
+                # from the root state, and since every key starts with a space it skips to the next
+                # space in exactly the state a new iterator starting there would have. Speed only.
+                continue
+            start = end - found[0]
+            shorter = _shorter_whole_word_key(text[start:end], gazetteer.automaton)
             if shorter is not None:
                 length, eid2 = shorter
-                yield start + 1, start + length, eid2
+                found = get(eid2)
+                if found is None:
+                    found = info[eid2] = _describe(entries, eid2)
+                if found[1]:
+                    add((start + 1, start + length, eid2, found[1]))
                 restart = start + length
             else:
                 restart = text.find(" ", start + 1)
             break
         if restart is None or restart < 0:
-            return
+            break
         position = restart
+    if not hits:
+        return [], [], [], []
+    fstarts, fends, eids, codes = (list(column) for column in zip(*hits))
+    return fstarts, fends, eids, codes
 
 
 def _shorter_whole_word_key(span: str, automaton) -> tuple[int, int] | None:

@@ -142,6 +142,9 @@ class Gazetteer:
         self.entries = entries
         self.automaton = automaton
         self.version = version
+        #: Derived per-name and per-place data the pipeline steps cache between articles (speed only:
+        #: each step keeps its own bounded dict under its own key; the data above never changes).
+        self.memo: dict[str, dict] = {}
 
     def place(self, place_id: str) -> Place:
         return self.places[place_id]

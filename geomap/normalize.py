@@ -182,9 +182,29 @@ def _fold_articles(folded: str, spans: np.ndarray) -> tuple[str, np.ndarray]:
     return "".join(pieces), np.concatenate(kept)
 
 
+_ARTICLES = frozenset(_SUN_ARTICLES)
+
+
 def _matches_in_order(folded: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end() - 1) for m in _ARTICLE_BEFORE_HYPHEN.finditer(folded)]
-    spans += [(m.start(), m.end()) for m in _EL_BEFORE_SPACE.finditer(folded)]
+    """The spans of :data:`_ARTICLE_BEFORE_HYPHEN` (without the hyphen) and :data:`_EL_BEFORE_SPACE`, sorted.
+
+    Speed only: the same spans as ``finditer`` of both patterns, found from the hyphens and from
+    " el " with ``str.find`` (a regex with a look-behind tries every position of the text). An
+    article is two or three letters after a space, so at most one of them ends at a given hyphen.
+    """
+    spans = []
+    hyphen = folded.find(_HYPHEN)
+    while hyphen >= 0:
+        for size in (3, 2):
+            start = hyphen - size
+            if start >= 1 and folded[start - 1] == " " and folded[start:hyphen] in _ARTICLES:
+                spans.append((start, hyphen))
+                break
+        hyphen = folded.find(_HYPHEN, hyphen + 1)
+    found = folded.find(" el ")
+    while found >= 0:
+        spans.append((found + 1, found + 3))
+        found = folded.find(" el ", found + 3)
     return sorted(spans)
 
 

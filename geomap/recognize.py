@@ -360,9 +360,175 @@ def recognise(text: str, matches: Sequence[Match], gazetteer: Gazetteer, *, mode
         return []
     model = model or load_model()
     threshold = model["threshold"]
-    vectors = match_features(text, matches, gazetteer)
     return [
-        m
-        for m, v in zip(matches, vectors)
-        if v["curated"] or (score(v, model) >= threshold and not (v["all_caps"] and v["multi_token"] and v["caps_run"]))
+        match
+        for match, (probability, byline) in zip(matches, probabilities(text, matches, gazetteer, model), strict=True)
+        if probability is None or (probability >= threshold and not byline)
     ]
+
+
+# The score's terms after the name-only prefix (see _static_part), in the order of features()' dict.
+_CONTEXT_TERMS = (
+    "sentence_initial", "prev_capitalised", "next_capitalised", "prev_preposition", "prev_title", "next_speech",
+    "next_place_suffix", "next_org_suffix", "prev_the", "all_caps", "seen_mid_sentence", "short", "comma_qualified",
+    "qualifies_previous", "possessive", "caps_run", "inexact", "doc_person", "doc_place",
+)  # fmt: skip
+
+
+def probabilities(
+    text: str, matches: Sequence[Match], gazetteer: Gazetteer, model: dict
+) -> list[tuple[float | None, bool]]:
+    """For each match, :func:`score` of its :func:`match_features` vector (None for a curated name,
+    which is kept whatever its score) and whether it is a capitals-only name in a run of capitals.
+
+    Speed only: the same floats as ``score(match_features(...)[i], model)``, bit for bit, without
+    building the feature dicts. The features that depend only on the name and its candidates are
+    worked out once per name and gazetteer; the others are added in the order of :func:`features`'
+    dict, skipping the zero terms (``x + 0.0 == x``). ``tests/test_speed_paths.py`` compares both.
+    """
+    weights = model["weights"]
+    statics = _statics(gazetteer, weights)
+    get = weights.get
+    (
+        w_initial, w_prev_caps, w_next_caps, w_prep, w_title, w_speech, w_place_suffix, w_org_suffix, w_the,
+        w_all_caps, w_mid, w_short, w_comma, w_qualifies, w_possessive, w_caps_run, w_inexact, w_person, w_place,
+    ) = (get(name, 0.0) for name in _CONTEXT_TERMS)  # fmt: skip
+    prefetch = getattr(gazetteer.places, "prefetch", None)  # the world store: one query for all new names
+    if prefetch is not None:
+        prefetch(pid for m in matches if (m.surface, m.type, m.place_ids) not in statics for pid in m.place_ids)
+    sentences = SentenceIndex(text)
+    at_start = [not text[sentences.at(m.start)[0] : m.start].strip(_SENTENCE_LEAD) for m in matches]
+    mid = {m.surface.lower() for m, first in zip(matches, at_start, strict=True) if not first}
+    count = len(matches)
+    rows: list[tuple[float, str, bool] | None] = []
+    person: set[str] = set()
+    place: set[str] = set()
+    for i, match in enumerate(matches):
+        start, end, surface = match.start, match.end, match.surface
+        key = (surface, match.type, match.place_ids)
+        static = statics.get(key)
+        if static is None:
+            static = statics[key] = _static_part(surface, match.type, gazetteer, match.place_ids, weights)
+        prefix, lowered, multi_token, all_caps, curated, short, inexact = static
+        before = _words_before(text, start)
+        prev_word = before[-1] if before else ""
+        prev_lower = prev_word.lower()
+        next_word = _word_after(text, end)
+        next_lower = next_word.lower()
+        first = at_start[i]
+        prev_preposition = prev_lower in _PREPOSITIONS
+        prev_title = prev_lower.rstrip(".") in _TITLES
+        next_speech = next_lower in _SPEECH and not prev_preposition
+        next_place_suffix = next_lower in _PLACE_SUFFIXES
+        comma_qualified = i + 1 < count and _comma_between(text, end, matches[i + 1].start)
+        caps_run = _in_caps_run(prev_word, next_word)
+        if prev_title or next_speech:  # _share_evidence
+            person.add(lowered)
+        if prev_preposition or comma_qualified or next_place_suffix:
+            place.add(lowered)
+        if curated:
+            rows.append(None)
+            continue
+        z = prefix
+        if first:
+            z += w_initial
+        if (
+            prev_word[:1].isupper()
+            and not first
+            and "," not in text[max(0, start - 3) : start]
+            and prev_lower not in _TITLES
+        ):
+            z += w_prev_caps
+        if next_word[:1].isupper() and not next_place_suffix:
+            z += w_next_caps
+        if prev_preposition:
+            z += w_prep
+        if prev_title:
+            z += w_title
+        if next_speech:
+            z += w_speech
+        if next_place_suffix:
+            z += w_place_suffix
+        if next_lower in _ORG_SUFFIXES:
+            z += w_org_suffix
+        if prev_lower == "the":
+            z += w_the
+        if all_caps:
+            z += w_all_caps
+        if lowered in mid:
+            z += w_mid
+        if short:
+            z += w_short
+        if comma_qualified:
+            z += w_comma
+        if i and _comma_between(text, matches[i - 1].end, start):
+            z += w_qualifies
+        if text[end : end + 2] in ("'s", "’s"):
+            z += w_possessive
+        if caps_run:
+            z += w_caps_run
+        if inexact:
+            z += w_inexact
+        rows.append((z, lowered, all_caps and multi_token and caps_run))
+    result: list[tuple[float | None, bool]] = []
+    for row in rows:
+        if row is None:
+            result.append((None, False))
+            continue
+        z, lowered, byline = row
+        if lowered in person:
+            z += w_person
+        if lowered in place:
+            z += w_place
+        result.append((1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), byline))
+    return result
+
+
+_SENTENCE_LEAD = " \"'“‘(["
+_CACHE_LIMIT = 100_000  # names whose static features are kept, emptied when full: bounded memory
+
+
+def _statics(gazetteer: Gazetteer, weights: dict) -> dict:
+    """The per-name cache of :func:`_static_part` for this gazetteer and these weights."""
+    memo = gazetteer.memo.get("recognise")
+    if memo is None or memo[0] is not weights or len(memo[1]) >= _CACHE_LIMIT:
+        memo = gazetteer.memo["recognise"] = (weights, {})  # holds the weights: their id is not reused
+    return memo[1]
+
+
+def _static_part(surface: str, type_: str, gazetteer: Gazetteer, place_ids: tuple[str, ...], weights: dict) -> tuple:
+    """What :func:`features` gives a name whatever its context, and the first terms of its score.
+
+    The features from ``bias`` to ``multi_token`` come first in :func:`features`' dict and depend only
+    on the name and its candidates, so their part of :func:`score`'s sum is added here, in that order.
+    """
+    by_id = gazetteer.places
+    places = [by_id[pid] for pid in place_ids]
+    get = weights.get
+    tokens = _WORD.findall(surface)
+    lowered = surface.lower()
+    kind = _kind_of(places)
+    population = max((p.population for p in places), default=0)
+    zipf = _zipf(lowered) if len(tokens) == 1 else 0.0
+    prefix = 0 + get("bias", 0.0) * 1.0
+    if type_ == "demonym":
+        prefix += get("demonym", 0.0)
+    prefix += get(f"kind_{kind}", 0.0) * 1.0
+    for name, value in (
+        ("log_population", math.log10(population + 1) / 7),
+        ("log_candidates", math.log10(len(places) + 1)),
+        ("zipf", zipf / 8),
+        ("zipf_high", float(zipf >= 4.5)),
+        ("multi_token", float(len(tokens) > 1)),
+    ):
+        if value:
+            prefix += get(name, 0.0) * value
+    return (
+        prefix,
+        lowered,
+        len(tokens) > 1,
+        surface.isupper() and len(surface) > 1,
+        is_curated(places),
+        len(surface.replace(".", "")) <= 3,
+        _inexact(surface, places),
+    )

@@ -28,7 +28,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -90,6 +90,10 @@ class _Context:
     admin1: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     anchors: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     anchor_owner: list[str] = field(default_factory=list)
+    # Speed only (see _near_counts): every candidate of the pass against every anchor, at once.
+    rows: dict[tuple[str, ...], int] = field(default_factory=dict)  # place ids -> first row of `within`
+    within: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    counts: dict[str, list[int]] = field(default_factory=dict)  # per surface: anchors of other names within
 
 
 def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[Toponym]:
@@ -98,28 +102,97 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
     The first pass knows only the candidates; each later pass also knows where the previous one put
     the article's places (anchors for proximity, their divisions, the dateline's place), so a sure
     "Lamar County" pulls "Paris" to Texas. Two later passes settle it (a third changes nothing on LGL).
+
+    Speed only, same answers: the words around each mention are read once, not once per pass; within
+    a pass, mentions that agree in everything the scores read (name, candidates, qualifiers, cues)
+    are scored once; a pass whose context equals the previous pass's is not run (same answers).
     """
-    by_id = gazetteer.places  # what gazetteer.place() reads, without a method call per candidate
-    candidates = [[by_id[pid] for pid in match.place_ids] for match in matches]
+    looked_up = [_candidates(gazetteer, match.place_ids) for match in matches]
+    candidates = [found[0] for found in looked_up]
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
-    context = _article_context(matches, candidates)
-    result = [_resolve_one(text, m, c, q, context) for m, c, q in zip(matches, candidates, qualifiers, strict=True)]
-    if not any(len(c) > 1 for c in candidates):
-        return result
+    relations = [relation_of(text, match.start) for match in matches]
+    mentions = [
+        _Mention(match, found, quals, relation, _context_cues(text, match, relation))
+        if len(found[0]) > 1 and match.type != "demonym"
+        else None
+        for match, found, quals, relation in zip(matches, looked_up, qualifiers, relations, strict=True)
+    ]
+    base = _article_context(matches, candidates)
+    context = _copy_context(base)
+    scored: dict = {}
+    result = [
+        _resolve_one(text, m, c, q, context, r) if mention is None else _resolve_mention(mention, context, scored)
+        for m, c, q, r, mention in zip(matches, candidates, qualifiers, relations, mentions, strict=True)
+    ]
+    if all(mention is None for mention in mentions):
+        return result  # no ambiguous place: later passes would change nothing
+    seen = _context_state(context)
+    decided_by = (context, scored)  # the pass whose answers `result` holds
     for _ in range(_LATER_PASSES):
-        context = _article_context(matches, candidates)
+        context = _copy_context(base)
         _add_anchors(context, result)
         _add_dateline(context, text, result)
+        state = _context_state(context)
+        if state == seen:
+            break  # the same context as the last pass: the same answers again
+        seen = state
+        _prepare_near(context, mentions)
+        scored = {}
         previous, result = (
             result,
             [
-                _resolve_one(text, m, c, q, context) if len(c) > 1 else top
-                for m, c, q, top in zip(matches, candidates, qualifiers, result, strict=True)
+                _resolve_mention(mention, context, scored) if mention is not None else top
+                for mention, top in zip(mentions, result, strict=True)
             ],
         )
+        decided_by = (context, scored)
         if result == previous:
-            break  # the next pass would see the same context and give the same answers
-    return result
+            # The same places and confidences (reasons are not written yet): the next pass's context,
+            # built from those alone, would be this pass's, and give the same answers.
+            break
+    return _with_reasons(result, mentions, *decided_by)
+
+
+@dataclass
+class _Mention:
+    """What one ambiguous mention's scores read that no pass changes (words around, qualifiers)."""
+
+    match: Match
+    found: tuple  # (candidate places, their static parts, their points): see _candidates
+    qualifiers: list[Place]
+    relation: str
+    cues: set[str]
+    surface: str = ""
+    key: tuple = ()
+
+    def __post_init__(self) -> None:
+        self.surface = self.match.surface.lower()
+        self.key = (
+            self.match.place_ids,
+            self.surface,
+            tuple(q.id for q in self.qualifiers),
+            tuple(sorted(self.cues)),
+        )
+
+
+def _copy_context(base: _Context) -> _Context:
+    """A fresh context equal to ``base`` (what _article_context returns again), without recounting."""
+    return _Context(
+        countries=Counter(base.countries),
+        own_countries=base.own_countries,  # read only after _article_context
+        admin1={key: set(names) for key, names in base.admin1.items()},
+    )
+
+
+def _context_state(context: _Context) -> tuple:
+    """Everything of a context that a score reads, in a comparable form (country order included:
+    the share's float sums follow it)."""
+    return (
+        list(context.countries.items()),
+        context.admin1,
+        context.anchors.tolist(),
+        context.anchor_owner,
+    )
 
 
 def dateline_span(text: str) -> tuple[int, int] | None:
@@ -146,6 +219,8 @@ def _add_dateline(context: _Context, text: str, first: list[Toponym]) -> None:
 def relation_of(text: str, start: int) -> str:
     """The spatial relation written just before a mention ("outskirts of", "northern"), or ""."""
     before = text[max(0, start - 40) : start]
+    if not _may_hold(before, _RELATION_WORDS):
+        return ""  # neither pattern can match (the direction words are relation words too)
     found = _RELATION_BEFORE.search(before)
     if found:
         return found.group(1).lower()
@@ -193,8 +268,10 @@ def _qualifier_places(text: str, matches: Sequence[Match], candidates: list[list
     return [p for p in candidates[i + 1] if p.kind in ("province", "country")]
 
 
-def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context) -> Toponym:
-    relation = relation_of(text, match.start)
+def _resolve_one(
+    text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context, relation: str
+) -> Toponym:
+    """A mention with at most one candidate, or a demonym: no scores needed."""
     if not cands:
         return Toponym(match.start, match.end, match.surface, match.type, None, 0.0, "no candidate", relation)
     if match.type == "demonym":
@@ -202,50 +279,117 @@ def _resolve_one(text: str, match: Match, cands: list[Place], qualifiers: list[P
         return Toponym(match.start, match.end, match.surface, "demonym", place, 0.9, f"demonym of {place.name}")
     if len(cands) == 1:
         return Toponym(match.start, match.end, match.surface, "place", cands[0], 0.9, "only candidate", relation)
-    cues = _context_cues(text, match, relation)
-    near = _near_counts(cands, context, match.surface.lower())
-    towns_in = {(p.country, p.admin1) for p in cands if p.kind in POPULATED_KINDS and p.population >= 10_000}
-    surface = match.surface.lower()
-    scored = [
-        _score(place, _signals(place, cues, qualifiers, context, n, towns_in, surface))
-        for place, n in zip(cands, near, strict=True)
-    ]
-    order = sorted(range(len(cands)), key=lambda i: (-scored[i][0], cands[i].id))
-    best = order[0]
-    total = sum(math.exp(scored[i][0] - scored[best][0]) for i in order)
-    confidence = round(0.95 / total, 2)
-    why = _reasons(cands[best], scored[best][1], qualifiers, near[best])
-    reason = "; ".join(why) or "most likely kind and population"
-    return Toponym(match.start, match.end, match.surface, "place", cands[best], confidence, reason, relation)
+    raise ValueError("an ambiguous mention is resolved by _resolve_mention")
 
 
-def _near_counts(cands: list[Place], context: _Context, surface: str) -> list[int]:
+def _resolve_mention(mention: _Mention, context: _Context, scored: dict) -> Toponym:
+    """An ambiguous place mention: the best-scoring candidate and its confidence.
+
+    The reason is left empty here and written by :func:`_with_reasons` for the pass whose answers
+    are returned (no pass reads another pass's reasons). ``scored`` caches the decision per
+    :attr:`_Mention.key` within one pass (one context).
+    """
+    match = mention.match
+    decided = scored.get(mention.key)
+    if decided is None:
+        cands, statics, _, towns_in = mention.found
+        surface = mention.surface
+        near = _near_counts(match.place_ids, len(cands), context, surface)
+        scores = _scores(cands, statics, mention.cues, mention.qualifiers, context, near, towns_in, surface)
+        order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].id))
+        best = order[0]
+        total = sum(math.exp(scores[i] - scores[best]) for i in order)
+        decided = scored[mention.key] = (cands[best], round(0.95 / total, 2), near[best])
+    place, confidence, _ = decided
+    return Toponym(match.start, match.end, match.surface, "place", place, confidence, "", mention.relation)
+
+
+def _with_reasons(
+    result: list[Toponym], mentions: list[_Mention | None], context: _Context, scored: dict
+) -> list[Toponym]:
+    """``result`` with the reason of every ambiguous mention, from the context that decided it."""
+    reasons: dict[tuple, str] = {}
+    final = []
+    for top, mention in zip(result, mentions, strict=True):
+        if mention is None:
+            final.append(top)
+            continue
+        reason = reasons.get(mention.key)
+        if reason is None:
+            place, _, near = scored[mention.key]
+            signals = _signals(
+                place, mention.cues, mention.qualifiers, context, near, mention.found[3], mention.surface
+            )
+            why = _reasons(place, signals, mention.qualifiers, near)
+            reason = reasons[mention.key] = "; ".join(why) or "most likely kind and population"
+        final.append(replace(top, reason=reason))
+    return final
+
+
+def _near_counts(place_ids: tuple[str, ...], size: int, context: _Context, surface: str) -> list[int]:
     """For each candidate, how many of the article's other anchor places lie within 250 km."""
     if not len(context.anchors):
-        return [0] * len(cands)
-    keep = np.array([owner != surface for owner in context.anchor_owner])
-    anchors = context.anchors[keep]
-    if not len(anchors):
-        return [0] * len(cands)
-    points = np.radians(np.array([(p.lat, p.lon) for p in cands], dtype=float))
+        return [0] * size
+    counts = context.counts.get(surface)
+    if counts is None:  # once per name and pass, for all the pass's candidates
+        keep = np.array([owner != surface for owner in context.anchor_owner])
+        counts = context.counts[surface] = context.within[:, keep].sum(axis=1).tolist()
+    row = context.rows[place_ids]
+    return counts[row : row + size]
+
+
+def _prepare_near(context: _Context, mentions: list[_Mention | None]) -> None:
+    """Which candidates of the pass lie within 250 km of which anchors, in one matrix.
+
+    Speed only: the same haversine as one mention at a time, element for element (numpy's
+    elementwise functions do not depend on where an element sits in the array).
+    """
+    if not len(context.anchors):
+        return
+    blocks = []
+    row = 0
+    for mention in mentions:
+        if mention is not None and mention.match.place_ids not in context.rows:
+            context.rows[mention.match.place_ids] = row
+            points = mention.found[2]
+            blocks.append(points)
+            row += len(points)
+    points = np.concatenate(blocks) if blocks else np.zeros((0, 2))
     lat1, lon1 = points[:, :1], points[:, 1:]
-    lat2, lon2 = anchors[:, 0][None, :], anchors[:, 1][None, :]
+    lat2, lon2 = context.anchors[:, 0][None, :], context.anchors[:, 1][None, :]
     h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    return [int(n) for n in (km < _NEAR_KM).sum(axis=1)]
+    context.within = km < _NEAR_KM
 
 
 def _context_cues(text: str, match: Match, relation: str) -> set[str]:
     before = text[max(0, match.start - 40) : match.start]
     after = text[match.end : match.end + 30]
+    of_before = _may_hold(before, ("of",))  # _ADMIN_BEFORE and _POPULATED_BEFORE end in "of (the)"
     cues = set()
-    if _ADMIN_AFTER.search(after) or _ADMIN_BEFORE.search(before):
+    if _ADMIN_AFTER.search(after) or (of_before and _ADMIN_BEFORE.search(before)):
         cues.add("admin")
     if relation and _DIRECTION_BEFORE.search(before) and not relation.endswith(" of"):
         cues.add("admin")  # "southern Idlib": a part of an area
-    if _POPULATED_AFTER.search(after) or _POPULATED_BEFORE.search(before):
+    if _POPULATED_AFTER.search(after) or (of_before and _POPULATED_BEFORE.search(before)):
         cues.add("populated")
     return cues
+
+
+_DIRECTION_WORDS = ("north", "south", "east", "west", "central")
+_RELATION_WORDS = ("outskirts", "near", "close", "outside", "around", *_DIRECTION_WORDS)
+
+
+def _may_hold(window: str, words: tuple[str, ...]) -> bool:
+    """False when ``window`` contains none of ``words`` in any case, so a pattern needing one cannot match.
+
+    Speed only: a substring test instead of a regex search trying every position. Text with non-ASCII
+    characters always gets True (case-insensitive matching knows more equivalents than ``str.lower``).
+    """
+    if not window.isascii():
+        return True
+    lowered = window.lower()
+    return any(word in lowered for word in words)
 
 
 def _signals(
@@ -298,6 +442,109 @@ WEIGHTS: dict[str, float] = {
     "curated": _CURATED_BONUS,
 }
 _DEFAULT_KIND_PRIOR = 0.5
+_CACHE_LIMIT = 20_000  # candidate lists kept per gazetteer (names, ~2 kB each), emptied when full
+
+
+def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[Place], list[tuple], np.ndarray, set]:
+    """The places of a match and the parts of their scores that do not depend on the article.
+
+    Speed only: cached per gazetteer and name, so a place's prior, kind tests and name skeleton are
+    worked out once, not once per mention and pass. See :func:`_scores` for the tuple's fields; then
+    the candidates' points (radians) and the (country, admin1) of the sizeable towns among them.
+    """
+    cache = gazetteer.memo.setdefault("resolve", {})
+    found = cache.get(place_ids)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        by_id = gazetteer.places  # what gazetteer.place() reads, without a method call per candidate
+        places = [by_id[pid] for pid in place_ids]
+        points = np.radians(np.array([(p.lat, p.lon) for p in places], dtype=float))
+        towns_in = {(p.country, p.admin1) for p in places if p.kind in POPULATED_KINDS and p.population >= 10_000}
+        found = cache[place_ids] = (places, [_static(place) for place in places], points, towns_in)
+    return found
+
+
+def _static(place: Place) -> tuple:
+    get = WEIGHTS.get
+    kind = place.kind
+    # The first two terms of _score's sum, added in the same order (0 + kind prior, then population).
+    prior = 0 + get(f"kind_{kind}", 0.0) * 1.0
+    prior += get("log_population", 0.0) * math.log10(place.population + 1)
+    return (
+        prior,
+        skeleton(place.name),
+        kind in ADMIN_KINDS,
+        kind in POPULATED_KINDS,
+        kind in ("province", "district", "region"),
+        kind == "province",
+        is_curated((place,)),
+        f"kind_{kind}" not in WEIGHTS,
+    )
+
+
+def _scores(
+    cands: list[Place],
+    statics: list[tuple],
+    cues: set[str],
+    qualifiers: list[Place],
+    context: _Context,
+    near: list[int],
+    towns_in: set,
+    surface: str,
+) -> list[float]:
+    """What :func:`_score` of :func:`_signals` gives for each candidate, bit for bit, without the dicts.
+
+    The weighted signals are added in the order :func:`_signals` lists them, starting from the
+    cached prior; a signal that is zero is skipped (adding ``w * 0.0`` leaves a float unchanged), so
+    the sums are the same floats. ``tests/test_extract.py`` checks this against :func:`_score`.
+    """
+    get = WEIGHTS.get
+    w_alias, w_qualified = get("alias", 0.0), get("qualified", 0.0)
+    w_area, w_town, w_bare = get("area_cue", 0.0), get("town_cue", 0.0), get("bare_area", 0.0)
+    w_in_div, w_div, w_share = get("in_named_division", 0.0), get("named_division", 0.0), get("country_share", 0.0)
+    w_near, w_near_any, w_curated = get("near", 0.0), get("near_any", 0.0), get("curated", 0.0)
+    admin_cue = "admin" in cues
+    town_cue = "populated" in cues
+    written = skeleton(surface)
+    divisions = context.admin1
+    shares: dict[str, float] = {}  # _country_share is the same for every candidate of one country
+    scores = []
+    for place, static, n in zip(cands, statics, near, strict=True):
+        score, name_skeleton, is_admin, is_populated, is_area, is_province, curated, unknown_kind = static
+        if name_skeleton != written:
+            score += w_alias
+        if qualifiers and any(_lies_in(place, q) for q in qualifiers):
+            score += w_qualified
+        if admin_cue and is_admin:
+            score += w_area
+        if town_cue and is_populated:
+            score += w_town
+        if not admin_cue and is_area and _has_town(place, towns_in):
+            score += w_bare
+        if divisions:  # a division named by some other name than this one (see _signals)
+            if place.admin1:
+                named = divisions.get((place.country, place.admin1))
+                if named and (len(named) > 1 or surface not in named):
+                    score += w_in_div
+            if is_province:
+                named = divisions.get((place.country, place.name))
+                if named and (len(named) > 1 or surface not in named):
+                    score += w_div
+        share = shares.get(place.country)
+        if share is None:
+            share = shares[place.country] = _country_share(context, place.country, surface)
+        if share:
+            score += w_share * share
+        if n:
+            score += w_near * (min(n, 3) / 3)
+            score += w_near_any
+        if curated:
+            score += w_curated
+        if unknown_kind:
+            score += _DEFAULT_KIND_PRIOR
+        scores.append(score)
+    return scores
 
 
 def _score(place: Place, signals: dict[str, float]) -> tuple[float, dict[str, float]]:

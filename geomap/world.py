@@ -116,22 +116,45 @@ def _paths(directory: Path, version: str) -> tuple[Path, Path]:
 class _SqlMapping(Mapping):
     """A read-only mapping over one SQLite table, fetching rows by key on demand (cached)."""
 
+    _CACHE_SIZE = 200_000  # rows kept; the cache is emptied when it is full (bounded memory)
+    _BATCH = 500  # keys per query in prefetch (SQLite allows at least 999 parameters)
+
     def __init__(self, connection: sqlite3.Connection, table: str, key: str, decode) -> None:
         self._connection = connection
+        self._table, self._key = table, key
         self._select = f"SELECT * FROM {table} WHERE {key} = ?"
         self._count = f"SELECT count(*) FROM {table}"
         self._keys = f"SELECT {key} FROM {table} ORDER BY {key}"
         self._decode = decode
-        self._get = lru_cache(maxsize=200_000)(self._fetch)
+        self._cache: dict = {}
 
-    def _fetch(self, key):
+    def _store(self, key, value) -> None:
+        if len(self._cache) >= self._CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = value
+
+    def __getitem__(self, key):
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
         row = self._connection.execute(self._select, (key,)).fetchone()
         if row is None:
             raise KeyError(key)
-        return self._decode(row)
+        value = self._decode(row)
+        self._store(key, value)
+        return value
 
-    def __getitem__(self, key):
-        return self._get(key)
+    def prefetch(self, keys) -> None:
+        """Fetch the rows of ``keys`` not cached yet, a few queries for all (speed only: what a text needs)."""
+        cache = self._cache
+        missing = list(dict.fromkeys(key for key in keys if key not in cache))
+        for i in range(0, len(missing), self._BATCH):
+            batch = missing[i : i + self._BATCH]
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT * FROM {self._table} WHERE {self._key} IN ({marks})"
+            for row in self._connection.execute(query, batch):
+                self._store(row[0], self._decode(row))
 
     def __len__(self) -> int:
         return self._connection.execute(self._count).fetchone()[0]

@@ -1,0 +1,254 @@
+"""The fast paths of extraction, recognition and resolution give the same numbers as the plain ones.
+
+Why: the per-candidate scores and recognition probabilities are computed without building the
+feature dicts (speed only); these tests run real articles through both and compare floats exactly.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+import geomap.resolve as resolve_module
+from geomap.extract import find_mentions
+from geomap.recognize import recognise
+from geomap.resolve import resolve
+from tests.articlegen import article_text, place_names
+from tests.conftest import SEEDS_DIR
+
+_AMBIGUOUS = (
+    "PARIS, Texas -- Police in Paris said Lamar County deputies found the car near Paris, Texas.",
+    "Idlib province was shelled; residents of southern Idlib fled to Idlib city and to Aleppo.",
+    "Alexandria, La. officials met their counterparts from Alexandria, Va., and Springfield, Ill.",
+    "The convoy left Homs for Hama, then Damascus; Syrian and Turkish officials met in Ankara.",
+    'Sen. Jones said Jones County is not Jones, Okla. "Lebanon\'s mayor," Mr. Warren told the U.S. Senate.',
+    "Photo: OMAR HAJ KADOUR/AFP. WASHINGTON (AP) -- March in Police, Man and Obama; the man in March.",
+    "(Kansas City) Officers from St. Louis, Mo., and New York's Bronx drove to Washington, D.C., on Tuesday.",
+)
+
+
+def _texts() -> list[str]:
+    rng = random.Random(3)
+    names = place_names()
+    texts = list(_AMBIGUOUS) + [article_text(rng, names, i, sentences=8) for i in range(40)]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS_DIR.glob("*.txt"))[:5]]
+    return texts
+
+
+@pytest.fixture(scope="module", params=["curated", "world"])
+def gaz(request, gazetteer):
+    """The curated gazetteer, and the world store when it is compiled (ambiguous names need it)."""
+    if request.param == "curated":
+        return gazetteer
+    from geomap.world import is_compiled, load_world
+
+    if not is_compiled():
+        pytest.skip("world store not compiled")
+    return load_world(build=False)
+
+
+def test_fast_candidate_scores_equal_the_signal_sums(gaz, monkeypatch):
+    gazetteer = gaz
+    fast = resolve_module._scores
+    compared = []
+
+    def both(cands, statics, cues, qualifiers, context, near, towns_in, surface):
+        got = fast(cands, statics, cues, qualifiers, context, near, towns_in, surface)
+        want = [
+            resolve_module._score(p, resolve_module._signals(p, cues, qualifiers, context, n, towns_in, surface))[0]
+            for p, n in zip(cands, near, strict=True)
+        ]
+        assert got == want  # exact floats, not approximately
+        compared.append(len(cands))
+        return got
+
+    monkeypatch.setattr(resolve_module, "_scores", both)
+    for text in _texts():
+        resolve(text, recognise(text, find_mentions(text, gazetteer), gazetteer), gazetteer)
+    assert compared, "no ambiguous mention was scored"
+
+
+def test_fast_recognition_probabilities_equal_the_feature_scores(gaz):
+    from geomap.recognize import load_model, match_features, probabilities, score
+
+    model = load_model()
+    compared = 0
+    for text in _texts():
+        matches = find_mentions(text, gaz)
+        vectors = match_features(text, matches, gaz)
+        fast = probabilities(text, matches, gaz, model)
+        for values, (probability, byline) in zip(vectors, fast, strict=True):
+            if values["curated"]:
+                assert probability is None
+                continue
+            assert probability == score(values, model)  # exact floats
+            assert byline == bool(values["all_caps"] and values["multi_token"] and values["caps_run"])
+            compared += 1
+        kept = [
+            m
+            for m, v in zip(matches, vectors, strict=True)
+            if v["curated"]
+            or (score(v, model) >= model["threshold"] and not (v["all_caps"] and v["multi_token"] and v["caps_run"]))
+        ]
+        assert recognise(text, matches, gaz) == kept
+    if len(gaz.places) > 10_000:  # the world store: bulk names, scored by the model
+        assert compared > 50, "too few matches were scored"
+
+
+def _reference_word_hits(folded, gazetteer):
+    """The scan as first written: a new iterator after every hit that ends inside a word."""
+    from geomap.extract import _shorter_whole_word_key
+
+    text = folded.text
+    size = len(text)
+    automaton = gazetteer.automaton
+    entries = gazetteer.entries
+    position = 0
+    while position < size:
+        restart = None
+        for last, eid in automaton.iter_long(text, position):
+            end = last + 1
+            start = end - len(entries[eid].key)
+            if end == size or text[end] == " ":
+                yield start + 1, end, eid
+                continue
+            shorter = _shorter_whole_word_key(text[start:end], automaton)
+            if shorter is not None:
+                length, eid2 = shorter
+                yield start + 1, start + length, eid2
+                restart = start + length
+            else:
+                restart = text.find(" ", start + 1)
+            break
+        if restart is None or restart < 0:
+            return
+        position = restart
+
+
+def _noisy_texts(gazetteer, count: int = 300) -> list[str]:
+    """Word salad from gazetteer keys, their prefixes and common words: many hits end inside words."""
+    rng = random.Random(11)
+    sample = rng.sample(range(len(gazetteer.entries)), min(400, len(gazetteer.entries)))
+    keys = [gazetteer.entries[eid].key.strip() for eid in sample]
+    words = ["the", "a", "in", "man", "mandate", "new", "york", "newark", "san", "sana", "al-numan", "ma'arrat"]
+    words += ["dublin's", "U.S.", "La.", "of", "and", "radio free europe", "the hague", "north", "northern"]
+    pool = keys + [key[: rng.randint(1, len(key))] for key in keys] + words
+    texts = []
+    for _ in range(count):
+        parts = [rng.choice(pool) for _ in range(rng.randint(1, 40))]
+        parts = [p.title() if rng.random() < 0.4 else p for p in parts]
+        texts.append(rng.choice(["", " ", "\n"]).join(parts) if rng.random() < 0.1 else " ".join(parts))
+    return texts
+
+
+def test_word_hits_equal_the_restarting_scan(gaz):
+    from geomap.extract import _EXCLUDE, _describe, _word_hits
+    from geomap.normalize import fold
+
+    for text in _texts() + _noisy_texts(gaz):
+        folded = fold(text)
+        want = [
+            (s, e, eid, code)
+            for s, e, eid in _reference_word_hits(folded, gaz)
+            if (code := _describe(gaz.entries, eid)[1]) != _EXCLUDE
+        ]
+        assert list(zip(*_word_hits(folded, gaz), strict=True)) == want, text
+
+
+def test_batched_near_counts_equal_one_mention_at_a_time(gaz, monkeypatch):
+    import numpy as np
+
+    batched = resolve_module._near_counts
+    compared = []
+
+    def both(place_ids, size, context, surface):
+        got = batched(place_ids, size, context, surface)
+        want = [0] * size
+        anchors = context.anchors[np.array([o != surface for o in context.anchor_owner], dtype=bool)]
+        if len(anchors):
+            places = [gaz.places[pid] for pid in place_ids]
+            points = np.radians(np.array([(p.lat, p.lon) for p in places], dtype=float))
+            lat1, lon1 = points[:, :1], points[:, 1:]
+            lat2, lon2 = anchors[:, 0][None, :], anchors[:, 1][None, :]
+            h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+            km = 2 * resolve_module._EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+            want = [int(n) for n in (km < resolve_module._NEAR_KM).sum(axis=1)]
+            compared.append(size)
+        assert got == want
+        return got
+
+    monkeypatch.setattr(resolve_module, "_near_counts", both)
+    for text in _texts():
+        resolve(text, recognise(text, find_mentions(text, gaz), gaz), gaz)
+    if len(gaz.places) > 10_000:
+        assert compared, "no mention had anchors"
+
+
+def test_article_spans_equal_the_regex_search():
+    from geomap import normalize
+
+    def by_regex(folded):
+        spans = [(m.start(), m.end() - 1) for m in normalize._ARTICLE_BEFORE_HYPHEN.finditer(folded)]
+        spans += [(m.start(), m.end()) for m in normalize._EL_BEFORE_SPACE.finditer(folded)]
+        return sorted(spans)
+
+    rng = random.Random(5)
+    pieces = [*normalize._SUN_ARTICLES, "el", "e", "l", "a", "n", "sh", "dh", "x", " ", " ", normalize._HYPHEN]
+    texts = [" " + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
+    texts += [normalize.fold(text).text for text in _texts()]
+    for folded in texts:
+        assert normalize._matches_in_order(folded) == by_regex(folded), repr(folded)
+
+
+def test_tiny_caches_give_the_same_toponyms(gaz, monkeypatch):
+    """The per-name caches are emptied when full; emptying them all the time changes nothing."""
+    import sys
+
+    from geomap.api import geoparse
+
+    texts = _texts()
+    want = [geoparse(text, gaz) for text in texts]
+    for name in ("geomap.extract", "geomap.recognize", "geomap.resolve"):
+        monkeypatch.setattr(sys.modules[name], "_CACHE_LIMIT", 1)
+    gaz.memo.clear()
+    try:
+        assert [geoparse(text, gaz) for text in texts] == want
+    finally:
+        gaz.memo.clear()
+
+
+def test_relation_and_cues_equal_the_plain_regex_search():
+    from geomap.model import Match
+
+    def relation(text, start):
+        before = text[max(0, start - 40) : start]
+        found = resolve_module._RELATION_BEFORE.search(before)
+        if found:
+            return found.group(1).lower()
+        direction = resolve_module._DIRECTION_BEFORE.search(before)
+        return direction.group(1).lower().replace(" ", "-") if direction else ""
+
+    def cues(text, match, rel):
+        before, after = text[max(0, match.start - 40) : match.start], text[match.end : match.end + 30]
+        found = set()
+        if resolve_module._ADMIN_AFTER.search(after) or resolve_module._ADMIN_BEFORE.search(before):
+            found.add("admin")
+        if rel and resolve_module._DIRECTION_BEFORE.search(before) and not rel.endswith(" of"):
+            found.add("admin")
+        if resolve_module._POPULATED_AFTER.search(after) or resolve_module._POPULATED_BEFORE.search(before):
+            found.add("populated")
+        return found
+
+    rng = random.Random(9)
+    words = ["the", "of", "OF", "near", "NEAR", "Outskirts", "close to", "north", "South-East", "northern"]
+    words += ["central", "outside", "around", "city", "province", "town", "ſ", "Ḩamāh", "in", "x", "-", ",", "\n"]
+    texts = _texts() + [" ".join(rng.choice(words) for _ in range(rng.randint(1, 14))) + " Idlib" for _ in range(3000)]
+    for text in texts:
+        for start in {m.start() for m in re.finditer(r"\b\w", text)}:
+            end = text.find(" ", start) if " " in text[start:] else len(text)
+            match = Match(start, end, text[start:end], "place", ())
+            rel = relation(text, start)
+            assert resolve_module.relation_of(text, start) == rel, (text, start)
+            assert resolve_module._context_cues(text, match, rel) == cues(text, match, rel), (text, start)
