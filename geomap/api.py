@@ -328,11 +328,7 @@ def _page_from_store(
     byte-identical to ``render_map(events_for(...))``. The shapes (areas, borders, basemap) are
     cached the same way under a digest of :func:`geomap.render.geometry_inputs`.
     """
-    listing = opened.listing(files)
-    parts = render.part_count(len(listing))
-    buckets: dict[int, list[tuple[str, str]]] = {}
-    for article_id, digest in listing:
-        buckets.setdefault(render.part_of(article_id, parts), []).append((article_id, digest))
+    parts, buckets = render.split_by_part(opened.listing(files), lambda pair: pair[0])
     salt = json.dumps([_renderer_digest(), version, parts])
     keys = {
         number: "part:" + hashlib.sha256(json.dumps([salt, number, sorted(pairs)]).encode()).hexdigest()
@@ -368,10 +364,6 @@ def _page_from_store(
 def _renderer_digest() -> str:
     """Digest of the code that makes a data part: a cached part of another geomap version is never reused."""
     return hashlib.sha256(Path(render.__file__).read_bytes()).hexdigest()[:16]
-
-
-def _is_memory(store: StoreArg) -> bool:
-    return isinstance(store, str) and store == MEMORY
 
 
 def _sha256(path: Path) -> str:

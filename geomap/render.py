@@ -31,8 +31,9 @@ import re
 import sys
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from geomap import basemap
 from geomap.fileio import atomic_write_text
@@ -40,6 +41,8 @@ from geomap.render_assets import RenderError, asset_tags
 
 if TYPE_CHECKING:
     import pandas as pd
+
+T = TypeVar("T")
 
 __all__ = [
     "AREA_KINDS",
@@ -59,6 +62,7 @@ __all__ = [
     "render_map",
     "render_page",
     "save_map",
+    "split_by_part",
     "table_records",
 ]
 
@@ -513,14 +517,29 @@ def merge_parts(head: dict[str, Any], parts: list[dict[str, Any]]) -> dict[str, 
     }
 
 
-def _split_records(records: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """The records of each non-empty part, in part order (see :func:`part_count`)."""
-    ids = {_text(r.get("article_id")) for r in records}
-    parts = part_count(len(ids))
-    buckets: dict[int, list[dict[str, Any]]] = {}
-    for record in records:
-        buckets.setdefault(part_of(_text(record.get("article_id")), parts), []).append(record)
-    return [buckets[b] for b in sorted(buckets)]
+def split_by_part(items: Iterable[T], article_id: Callable[[T], str]) -> tuple[int, dict[int, list[T]]]:
+    """The number of parts for the distinct articles of ``items``, and the items of each non-empty part.
+
+    One definition for a from-scratch render (table rows) and an incremental one (the store's
+    ``(id, hash)`` pairs), so that both split the same articles the same way.
+    """
+    items = list(items)
+    parts = part_count(len({article_id(item) for item in items}))
+    buckets: dict[int, list[T]] = {}
+    for item in items:
+        buckets.setdefault(part_of(article_id(item), parts), []).append(item)
+    return parts, buckets
+
+
+def _built_parts(events: pd.DataFrame, *, title: str, boundaries: bool) -> tuple[dict, dict, list[dict]]:
+    """Head, geometry and parts of a whole events table (the from-scratch path)."""
+    color_by = _color_column(events)
+    _, buckets = split_by_part(table_records(events), lambda record: _text(record.get("article_id")))
+    built = [build_part(buckets[number], color_by=color_by) for number in sorted(buckets)]
+    summaries = [summary for _, summary in built]
+    head = build_head(summaries, title=title, color_by=color_by)
+    geometry = build_geometry(geometry_inputs(summaries, boundaries=boundaries))
+    return head, geometry, [part for part, _ in built]
 
 
 def _color_column(events: pd.DataFrame) -> str:
@@ -532,12 +551,8 @@ def build_payload(events: pd.DataFrame, *, title: str = "geomap", boundaries: bo
 
     Exposed for tests and other front ends; :func:`render_map` is the usual entry point.
     """
-    color_by = _color_column(events)
-    built = [build_part(chunk, color_by=color_by) for chunk in _split_records(table_records(events))]
-    summaries = [s for _, s in built]
-    head = build_head(summaries, title=title, color_by=color_by)
-    geometry = build_geometry(geometry_inputs(summaries, boundaries=boundaries))
-    return merge_parts({**head, **geometry}, [p for p, _ in built])
+    head, geometry, parts = _built_parts(events, title=title, boundaries=boundaries)
+    return merge_parts({**head, **geometry}, parts)
 
 
 def _area_shape(kind: str, country: str, names: set[str], lat: float, lon: float) -> Any | None:
@@ -657,12 +672,8 @@ def render_map(events: pd.DataFrame, *, title: str = "geomap", assets: str = "in
     """
     if assets not in ("inline", "cdn"):
         raise RenderError(f"Expected assets='inline' or assets='cdn', instead got: {assets!r}.")
-    color_by = _color_column(events)
-    built = [build_part(chunk, color_by=color_by) for chunk in _split_records(table_records(events))]
-    summaries = [s for _, s in built]
-    head = build_head(summaries, title=title, color_by=color_by)
-    geometry = encode_payload(build_geometry(geometry_inputs(summaries, boundaries=boundaries)))
-    return render_page(head, geometry, [encode_payload(p) for p, _ in built], title=title, assets=assets)
+    head, geometry, parts = _built_parts(events, title=title, boundaries=boundaries)
+    return render_page(head, encode_payload(geometry), [encode_payload(p) for p in parts], title=title, assets=assets)
 
 
 def save_map(events: pd.DataFrame, path: Path, **kwargs: Any) -> None:

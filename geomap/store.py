@@ -380,10 +380,12 @@ class Store:
 
     def records(self, articles: Iterable[tuple[str, str]]) -> list[dict]:
         """The rows of ``(article id, hash)`` pairs as dicts (``article_id`` set to the given id)."""
+        articles = list(articles)
+        data = self._rows_by_hash({digest for _, digest in articles})
         records: list[dict] = []
         for article_id, digest in articles:
-            for (data,) in self._db.execute("SELECT data FROM rows WHERE hash = ? ORDER BY seq", (digest,)):
-                record = json.loads(data)
+            for row in data.get(digest, ()):
+                record = json.loads(row)
                 record["article_id"] = article_id
                 records.append(record)
         return records
