@@ -232,7 +232,8 @@ def _article_context(matches: Sequence[Match], candidates: list[list[Place]]) ->
     """Countries weighted by how many mentions could lie in them; divisions that are named (and by what)."""
     context = _Context()
     for match, cands in zip(matches, candidates, strict=True):
-        countries = {p.country for p in cands if p.country}
+        # Sorted, not a set: the float sums below must not depend on the process's hash seed.
+        countries = sorted({p.country for p in cands if p.country})
         own = context.own_countries.setdefault(match.surface.lower(), Counter())
         for country in countries:
             context.countries[country] += 1.0 / len(countries)
