@@ -390,16 +390,20 @@ class Store:
                 records.append(record)
         return records
 
-    def cached(self, keys: Iterable[str]) -> dict[str, str]:
+    def table(self, articles: Iterable[tuple[str, str]]) -> pd.DataFrame:
+        """The events table of ``(article id, hash)`` pairs, built as :meth:`events` builds it."""
+        return _frame(self.records(articles))
+
+    def cached(self, keys: Iterable[str]) -> dict[str, str | bytes]:
         """The cached values of ``keys`` that are present."""
-        found: dict[str, str] = {}
+        found: dict[str, str | bytes] = {}
         for key in keys:
             row = self._db.execute("SELECT value FROM cache WHERE key = ?", (key,)).fetchone()
             if row is not None:
                 found[key] = row[0]
         return found
 
-    def update_cache(self, prefix: str, keep: Iterable[str], new: Mapping[str, str]) -> None:
+    def update_cache(self, prefix: str, keep: Iterable[str], new: Mapping[str, str | bytes]) -> None:
         """Add ``new`` and drop the keys starting with ``prefix`` that are in neither ``keep`` nor ``new``."""
         keep = set(keep) | set(new)
         query = "SELECT key FROM cache WHERE substr(key, 1, ?) = ?"

@@ -99,6 +99,45 @@ def test_one_new_article_re_encodes_one_part_of_the_map(tmp_path, gazetteer, mon
     assert (report.rows, report.mentions) == (len(fresh), int((fresh["type"] == "place").sum()))
 
 
+def test_one_new_article_re_makes_one_part_of_the_table(tmp_path, gazetteer, monkeypatch):
+    """Exports assemble the table from cached per-part tables: one new article re-makes one part.
+
+    Three articles with URLs, sources and dates among 1,100 without: most parts have those columns
+    all missing (another dtype), and the assembled table must still equal a fresh one exactly.
+    """
+    news = tmp_path / "news"
+    write_articles(news, 1100, sentences=2)
+    web = [
+        {"id": f"web{i}", "title": "Strikes", "text": "Shelling hit Idlib and Saraqib.", "date": "2020-01-27",
+         "url": f"https://example.org/{i}", "source": "Example Wire"}
+        for i in range(3)
+    ]  # fmt: skip
+    (news / "web.jsonl").write_text("\n".join(json.dumps(r) for r in web) + "\n")
+    store = tmp_path / "s.sqlite"
+    api.events_for([news], store=store, gazetteer=gazetteer)  # every part made and cached
+    made: list[int] = []
+    real = Store.table
+
+    def counting(self, articles):
+        articles = list(articles)
+        made.append(len(articles))
+        return real(self, articles)
+
+    monkeypatch.setattr(Store, "table", counting)
+    write_articles(news, 1, seed=7, start=5000)
+    outputs = {fmt: tmp_path / f"events.{fmt}" for fmt in ("csv", "geojson", "parquet")}
+    for fmt, path in outputs.items():
+        api.export([news], path, fmt=fmt, store=store, gazetteer=gazetteer)
+    assert len(made) == 1 and 200 < made[0] < 400  # one part of ~275 articles, once for three exports
+    fresh = scratch_events([news], gazetteer)
+    assert fresh["url"].notna().sum() >= 3 and fresh["url"].isna().sum() > 1000
+    events = api.events_for([news], store=store, gazetteer=gazetteer)
+    assert events.equals(fresh) and list(events.dtypes) == list(fresh.dtypes)
+    assert outputs["csv"].read_text(encoding="utf-8") == to_csv(fresh)
+    assert outputs["geojson"].read_text(encoding="utf-8") == to_geojson(fresh, per="mention")
+    assert outputs["parquet"].read_bytes() == to_parquet(fresh)
+
+
 def test_gazetteer_change_reparses_everything(tmp_path, parse_calls):
     news = tmp_path / "news"
     write_articles(news, 5)
