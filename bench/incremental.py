@@ -125,8 +125,12 @@ def main() -> None:
         add_article(news, f"Shelling hit Saraqib and Ariha on Monday ({number}).")
         runs.append(timed(build))
     results.append(("`geomap build`, 1 new article (end to end, median of 3)", statistics.median(runs)))
-    add_article(news, "Aid reached Palmyra.")
     export = [*geomap, "export", str(news), "-o", str(work / "events.csv"), "--store", str(store)]
+    with Store(store) as opened:  # a first export: no table part cached from an earlier run
+        opened.update_cache("table:", [], {})
+    add_article(news, "Aid reached Palmyra.")
+    results.append(("`geomap export --format csv`, first export: every table part made (end to end)", timed(export)))
+    add_article(news, "Aid reached Palmyra again.")
     results.append(("`geomap export --format csv`, 1 new article (end to end)", timed(export)))
 
     # In-process breakdown of one more incremental run
@@ -150,8 +154,12 @@ def main() -> None:
         step = f"  map page from the store: 1 part re-made, {len(page) / 1e6:.1f} MB of HTML"
         results.append((step, time.perf_counter() - started))
         started = time.perf_counter()
-        events = opened.events(update.files)
-        results.append((f"  (export only) load the events table ({len(events)} rows)", time.perf_counter() - started))
+        events = api._table_from_store(opened, update.files, api.pipeline_version(gaz))
+        step = f"  (export only) the events table from cached parts, 1 re-made ({len(events)} rows)"
+        results.append((step, time.perf_counter() - started))
+        started = time.perf_counter()
+        opened.events(update.files)
+        results.append(("  (reference) the events table decoded from all stored rows", time.perf_counter() - started))
     started = time.perf_counter()
     to_csv(events)
     results.append(("  (export only) CSV text of the table", time.perf_counter() - started))
