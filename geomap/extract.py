@@ -124,8 +124,9 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
 
 
 #: Text (folded characters) a job matches through the span index before the automaton is loaded.
-#: Why this much: the span index needs no load but costs ~0.35 s per MB more than the automaton scan,
-#: and loading the world automaton takes ~0.9 s: below this size the index is faster (bench/extract.py).
+#: Why this much: the index needs no load but costs ~0.35 s per MB more than the automaton scan, and
+#: loading the world automaton takes ~0.8 s, so below ~2 MB the index is faster (docs/performance.md,
+#: "Gazetteer load"); past 1 MB a job is likely to be big, and the loss is bounded by ~0.35 s.
 SPAN_INDEX_CHARS = 1_000_000
 
 
@@ -142,23 +143,7 @@ def _indexed_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int],
     bounds = [m.start() for m in _SPACE.finditer(text)]
     bounds.append(len(text))
     last = len(bounds) - 1
-    find = gazetteer.spans.find
-    longest: dict[int, tuple[int, int]] = {}  # word start index -> (words, entry id)
-    live = range(last)
-    words = 1
-    while live:
-        spans = {i: text[bounds[i] : bounds[i + words]] for i in live if i + words <= last}
-        found = find(spans.values())
-        going_on = []
-        for i, span in spans.items():
-            row = found.get(span)
-            if row is not None:
-                if row[0] >= 0:
-                    longest[i] = (words, row[0])
-                if row[1]:
-                    going_on.append(i)
-        live = going_on
-        words += 1
+    longest = _longest_keys(text, bounds, gazetteer.spans.find)
     entries = gazetteer.entries
     info = _entry_info(gazetteer)
     fstarts: list[int] = []
@@ -182,6 +167,32 @@ def _indexed_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int],
             codes.append(found[1])
         i += words
     return fstarts, fends, eids, codes
+
+
+def _longest_keys(text: str, bounds: list[int], find) -> dict[int, tuple[int, int]]:
+    """Word index -> (words, entry id) of the longest key starting at that word, for words that start one.
+
+    One batch of lookups per span length: all one-word spans, then the two-word spans of the words
+    whose one-word span goes on into a longer key, and so on (rarely more than five rounds).
+    """
+    last = len(bounds) - 1
+    longest: dict[int, tuple[int, int]] = {}
+    live = range(last)
+    words = 1
+    while live:
+        spans = {i: text[bounds[i] : bounds[i + words]] for i in live if i + words <= last}
+        found = find(spans.values())
+        going_on = []
+        for i, span in spans.items():
+            row = found.get(span)
+            if row is not None:
+                if row[0] >= 0:
+                    longest[i] = (words, row[0])
+                if row[1]:
+                    going_on.append(i)
+        live = going_on
+        words += 1
+    return longest
 
 
 _SPACE = re.compile(" ")
