@@ -270,15 +270,31 @@ def _span_expression(m: re.Match[str], article: date) -> str | None:
     return f"{article.year + step:04d}"
 
 
-def _expressions(sentence: str) -> list[_Found]:
-    """All date expressions of a sentence; overlaps go to the longest (then earliest) match."""
+@lru_cache(maxsize=512)
+def _expressions(sentence: str) -> tuple[_Found, ...]:
+    """All date expressions of a sentence; overlaps go to the longest (then earliest) match.
+
+    Cached: a sentence often holds several mentions. A sentence without a digit, a month
+    abbreviation or a time word cannot match any pattern and is not scanned by them (speed only).
+    """
+    if not _MAY_HOLD_DATE.search(sentence):
+        return ()
     found = [_Found(m.start(), m.end(), kind, m) for kind, pattern in _PATTERNS for m in pattern.finditer(sentence)]
     found.sort(key=lambda f: (-(f.end - f.start), f.start))
     kept: list[_Found] = []
     for item in found:
         if all(item.end <= k.start or item.start >= k.end for k in kept):
             kept.append(item)
-    return sorted(kept, key=lambda f: f.start)
+    return tuple(sorted(kept, key=lambda f: f.start))
+
+
+# What every pattern of _PATTERNS needs somewhere in the sentence: a digit (dates, years, "3 days
+# ago"), a capitalised month (its first three letters, case-sensitive as in _MONTH), or a word that
+# holds a unit or time of day ("Monday", "yesterday" and "today" hold "day"; "tonight" and
+# "overnight" hold "night").
+_MAY_HOLD_DATE = re.compile(
+    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|(?i:day|week|month|year|night|morning|afternoon|evening)"
+)
 
 
 def _distance(sentence: str, found: _Found, m_start: int, m_end: int) -> tuple[float, int]:

@@ -125,6 +125,8 @@ class Lexicon:
     link_bonus: float
     modifier_window: int
     hypothetical_window: int
+    #: Per cue group, the words its phrases can start with: ``(exact words, word prefixes)`` (speed only).
+    cue_starts: tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...] = ()
 
     def type_weight(self, type_: str) -> float:
         return dict(self.type_weights)[type_]
@@ -150,6 +152,34 @@ def _alternation(phrases: list[str]) -> str:
 def _words(phrases: list[str]) -> re.Pattern[str]:
     """Match any of ``phrases`` as whole words."""
     return re.compile(r"(?<![\w'])(?:" + _alternation(phrases) + r")(?![\w'])", re.IGNORECASE)
+
+
+def _first_words(phrases: list[str]) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """The word runs (``[\\w']+``) a match of :func:`_words` of ``phrases`` can start at, lowercased.
+
+    A phrase's match starts at the start of a word run (its lookbehind forbids a word character or
+    apostrophe before it). The run must equal the first word's leading ``[\\w']+`` part, or, for a
+    first word such as ``airstrike*`` (all word characters, then ``*``), start with it.
+    """
+    exact: set[str] = set()
+    prefixes: set[str] = set()
+    for phrase in phrases:
+        words = phrase.strip().lower().split()
+        if not words:
+            continue
+        first = words[0]
+        bare = first[:-1] if first.endswith("*") else first
+        lead = _RUN.match(bare)
+        if lead is None:
+            return None  # a phrase starting with another character: the group is searched everywhere
+        if first.endswith("*") and lead.group() == bare:
+            prefixes.add(lead.group())
+        else:
+            exact.add(lead.group())
+    return frozenset(exact), tuple(sorted(prefixes))
+
+
+_RUN = re.compile(r"[\w']+")
 
 
 def _ending(phrases: list[str]) -> re.Pattern[str]:
@@ -183,14 +213,17 @@ def _load(path: str) -> Lexicon:
     # One pattern per (type, tier); overlaps between them are resolved in `_cues` by length,
     # so that the longest phrase wins across types ("general strike" over "strike").
     cue_groups: list[tuple[str, float, re.Pattern[str]]] = []
+    cue_starts: list[tuple[frozenset[str], tuple[str, ...]] | None] = []
     absorbs: list[tuple[str, re.Pattern[str]]] = []
     for type_, spec in types_table.items():
         for tier, weight in tiers.items():
             if spec.get(tier):
                 cue_groups.append((type_, float(weight), _words(spec[tier])))
+                cue_starts.append(_first_words(spec[tier]))
         if spec.get("absorbs"):
             absorbs.append((type_, re.compile(r"^(?:" + _alternation(spec["absorbs"]) + r")$", re.IGNORECASE)))
     cue_groups.append(("", 0.0, _words(_table(data, "ignore")["phrases"])))
+    cue_starts.append(_first_words(_table(data, "ignore")["phrases"]))
 
     metonym = _table(data, "metonym")
     skip = r"(?:\s+(?:" + _alternation(metonym["skip"]) + r"))*"
@@ -246,6 +279,7 @@ def _load(path: str) -> Lexicon:
         link_bonus=float(settings["link_bonus"]),
         modifier_window=int(settings["modifier_window"]),
         hypothetical_window=int(settings["hypothetical_window"]),
+        cue_starts=tuple(cue_starts),
     )
 
 
@@ -263,7 +297,9 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     LexiconError
         The file is missing, is not TOML, or lacks a required table.
     """
-    return _load(str(Path(path or DEFAULT_LEXICON).resolve()))
+    if path is None:  # DEFAULT_LEXICON is already resolved: no file-system call per mention
+        return _load(str(DEFAULT_LEXICON))
+    return _load(str(Path(path).resolve()))
 
 
 @dataclass(frozen=True)
@@ -289,9 +325,7 @@ def _cues_cached(sentence: str, path: str) -> tuple[_Cue, ...]:
 
 def _match_cues(sentence: str, lexicon: Lexicon) -> tuple[_Cue, ...]:
     """Cue matches, overlaps resolved: longest first, then leftmost, then lexicon order."""
-    found: list[tuple[int, int, int]] = []
-    for index, (_, _, pattern) in enumerate(lexicon.cue_groups):
-        found.extend((m.start(), m.end(), index) for m in pattern.finditer(sentence))
+    found = _cue_matches(sentence, lexicon)
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0], f[2]))
     taken: list[tuple[int, int]] = []
     cues: list[_Cue] = []
@@ -304,6 +338,34 @@ def _match_cues(sentence: str, lexicon: Lexicon) -> tuple[_Cue, ...]:
             cues.append(_Cue(start, end, sentence[start:end], type_, weight))
     cues.sort(key=lambda c: c.start)
     return tuple(cues)
+
+
+def _cue_matches(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, int]]:
+    """``(start, end, group)`` of every group's matches: the same as each group's ``finditer``.
+
+    Speed only: a group's pattern is a long alternation that ``re`` tries at every position, so it
+    is tried only at the word runs its phrases can start with (:func:`_first_words`); a run with a
+    non-ASCII character is always tried (``re.IGNORECASE`` folds some of them to ASCII letters).
+    Positions before the end of the group's previous match are skipped, as ``finditer`` does.
+    """
+    runs = [(m.start(), m.group()) for m in _RUN.finditer(sentence)]
+    runs = [(start, run.lower(), not run.isascii()) for start, run in runs]
+    found: list[tuple[int, int, int]] = []
+    starts = lexicon.cue_starts or (None,) * len(lexicon.cue_groups)
+    for index, ((_, _, pattern), first) in enumerate(zip(lexicon.cue_groups, starts, strict=True)):
+        if first is None:
+            found.extend((m.start(), m.end(), index) for m in pattern.finditer(sentence))
+            continue
+        exact, prefixes = first
+        end = -1
+        for start, run, other in runs:
+            if start < end or not (other or run in exact or (prefixes and run.startswith(prefixes))):
+                continue
+            match = pattern.match(sentence, start)
+            if match is not None:
+                found.append((match.start(), match.end(), index))
+                end = match.end()
+    return found
 
 
 def _between_factor(gap: str, lexicon: Lexicon) -> float:

@@ -293,3 +293,69 @@ def test_relation_and_cues_equal_the_plain_regex_search():
             rel = relation(text, start)
             assert resolve_module.relation_of(text, start) == rel, (text, start)
             assert resolve_module._context_cues(text, match, rel) == cues(text, match, rel), (text, start)
+
+
+def _event_sentences() -> list[str]:
+    """Real sentences (the seeds, the event evaluation files) and word salad from the lexicon's phrases.
+
+    The salad mixes cue phrases, their prefixes, date words, apostrophes, hyphens, odd case and
+    non-ASCII letters, so that near misses of every pattern are met.
+    """
+    import tomllib
+
+    from geomap.eventtype import DEFAULT_LEXICON
+    from tests.conftest import ROOT
+
+    sentences = [s for path in sorted(SEEDS_DIR.glob("*.txt")) for s in re.split(r"(?<=[.!?])\s+", path.read_text())]
+    for name in ("events_eval.txt", "events_blind.txt"):
+        for line in (ROOT / "bench" / "data" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                sentences.append(line.split("|")[-1].replace("[[", "").replace("]]", "").strip())
+    lexicon = tomllib.loads(DEFAULT_LEXICON.read_text(encoding="utf-8"))
+    phrases = [
+        phrase.replace("*", rng_suffix)
+        for table in lexicon["types"].values()
+        for key, value in table.items()
+        if isinstance(value, list)
+        for phrase in value
+        for rng_suffix in ("", "s", "ing")
+    ]
+    words = ["January 27, 2020", "27 Jan 2020", "on Monday", "last week", "3 days ago", "yesterday"]
+    words += ["2020-01-27", "in March", "may", "the day before yesterday", "tonight", "overnight", "Mondays"]
+    words += ["Sept. 4", "Ḩamāh", "\u212aelvin", "ſhelling", "jet's", "'jets", "air-strike", "un-shelled"]
+    words += ["ﬁghting", "(shelling)"]
+    rng = random.Random(5)
+    for _ in range(1500):
+        parts = [rng.choice(phrases + words) for _ in range(rng.randint(1, 12))]
+        parts = [p.upper() if rng.random() < 0.1 else p.title() if rng.random() < 0.2 else p for p in parts]
+        sentences.append(rng.choice([" ", " - ", ", ", "'", "-"]).join(parts) + rng.choice([".", "", "!"]))
+    return sentences
+
+
+def test_cue_matches_equal_each_groups_finditer():
+    from geomap.eventtype import _cue_matches, load_lexicon
+
+    lexicon = load_lexicon()
+    compared = 0
+    for sentence in _event_sentences():
+        want = [
+            (m.start(), m.end(), index)
+            for index, (_, _, pattern) in enumerate(lexicon.cue_groups)
+            for m in pattern.finditer(sentence)
+        ]
+        got = _cue_matches(sentence, lexicon)
+        assert sorted(got) == sorted(want), sentence
+        compared += len(want)
+    assert compared > 3000, "too few cue matches were compared"
+
+
+def test_sentences_skipped_by_the_date_prefilter_hold_no_date_expression():
+    from geomap.eventdate import _MAY_HOLD_DATE, _PATTERNS
+
+    skipped = 0
+    for sentence in _event_sentences():
+        if _MAY_HOLD_DATE.search(sentence):
+            continue
+        skipped += 1
+        assert not any(pattern.search(sentence) for _, pattern in _PATTERNS), sentence
+    assert skipped > 200, "the prefilter was hardly exercised"
