@@ -345,27 +345,50 @@ def _cue_matches(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, int]]:
 
     Speed only: a group's pattern is a long alternation that ``re`` tries at every position, so it
     is tried only at the word runs its phrases can start with (:func:`_first_words`); a run with a
-    non-ASCII character is always tried (``re.IGNORECASE`` folds some of them to ASCII letters).
+    non-ASCII character is tried by every group (``re.IGNORECASE`` folds some of them to ASCII).
     Positions before the end of the group's previous match are skipped, as ``finditer`` does.
     """
-    runs = [(m.start(), m.group()) for m in _RUN.finditer(sentence)]
-    runs = [(start, run.lower(), not run.isascii()) for start, run in runs]
-    found: list[tuple[int, int, int]] = []
     starts = lexicon.cue_starts or (None,) * len(lexicon.cue_groups)
+    memo = _RUN_GROUPS.setdefault(lexicon.path, {})
+    if len(memo) > 100_000:
+        memo.clear()
+    tried: dict[int, list[int]] = {}
+    for run in _RUN.finditer(sentence):
+        text = run.group()
+        groups = memo.get(text)
+        if groups is None:
+            groups = memo[text] = _groups_starting(text, starts)
+        for index in groups:
+            tried.setdefault(index, []).append(run.start())
+    found: list[tuple[int, int, int]] = []
     for index, ((_, _, pattern), first) in enumerate(zip(lexicon.cue_groups, starts, strict=True)):
         if first is None:
             found.extend((m.start(), m.end(), index) for m in pattern.finditer(sentence))
             continue
-        exact, prefixes = first
         end = -1
-        for start, run, other in runs:
-            if start < end or not (other or run in exact or (prefixes and run.startswith(prefixes))):
+        for start in tried.get(index, ()):
+            if start < end:
                 continue
             match = pattern.match(sentence, start)
             if match is not None:
                 found.append((match.start(), match.end(), index))
                 end = match.end()
     return found
+
+
+def _groups_starting(run: str, starts) -> tuple[int, ...]:
+    """The cue groups (with known first words) a phrase of which can start at a word run ``run``."""
+    if not run.isascii():
+        return tuple(index for index, first in enumerate(starts) if first is not None)
+    lowered = run.lower()
+    return tuple(
+        index
+        for index, first in enumerate(starts)
+        if first is not None and (lowered in first[0] or (first[1] and lowered.startswith(first[1])))
+    )
+
+
+_RUN_GROUPS: dict[str, dict[str, tuple[int, ...]]] = {}  # lexicon path -> word run -> cue groups
 
 
 def _between_factor(gap: str, lexicon: Lexicon) -> float:
