@@ -28,7 +28,7 @@ from geomap import render
 from geomap.errors import SourceError
 from geomap.events import EVENT_COLUMNS, article_rows, events_table, mention_event
 from geomap.export import write_export
-from geomap.extract import find_mentions
+from geomap.extract import expect_text, find_mentions
 from geomap.fileio import atomic_write_text
 from geomap.gazetteer import DEFAULT_DIR, Gazetteer, load_curated
 from geomap.geocode import Geocoder, resolve_unknown
@@ -82,6 +82,8 @@ def _geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None) -> lis
 def parse_articles(
     articles: Iterable[Article], gazetteer: Gazetteer, *, geocoder: Geocoder | None = None
 ) -> list[tuple[Article, list[Toponym]]]:
+    articles = list(articles)
+    expect_text(gazetteer, sum(len(article.text) for article in articles))
     return [(article, _geoparse(article.text, gazetteer, geocoder)) for article in articles]
 
 

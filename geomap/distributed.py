@@ -101,7 +101,10 @@ def _write_partition(articles: Sequence[Article], path: str, spec: tuple, events
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from geomap.extract import expect_text
+
     gazetteer = gazetteer_for(spec)
+    expect_text(gazetteer, sum(len(article.text) for article in articles))
     ids, payloads, counts = [], [], []
     for article in articles:
         record = article_record(article, gazetteer, events=events)

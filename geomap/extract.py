@@ -18,7 +18,7 @@ from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_EXCLUDE, Gazetteer, case_
 from geomap.model import Match
 from geomap.normalize import Folded, fold
 
-__all__ = ["find_mentions"]
+__all__ = ["find_mentions", "expect_text"]
 
 _DOTTED_ABBREVIATION = re.compile(r"(?:^|[\s,])(?:[A-Za-z]\.)+[A-Za-z]$")
 
@@ -128,6 +128,16 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
 #: loading the world automaton takes ~0.8 s, so below ~2 MB the index is faster (docs/performance.md,
 #: "Gazetteer load"); past 1 MB a job is likely to be big, and the loss is bounded by ~0.35 s.
 SPAN_INDEX_CHARS = 1_000_000
+
+
+def expect_text(gazetteer: Gazetteer, chars: int) -> None:
+    """Tell the matcher how much text a job is about to scan: a big job loads the automaton at once.
+
+    Speed only (the hits are the same either way): without it, a big job would first scan
+    :data:`SPAN_INDEX_CHARS` through the slower span index and only then load the automaton.
+    """
+    if gazetteer.spans is not None and not gazetteer.automaton_loaded and chars > SPAN_INDEX_CHARS:
+        gazetteer.automaton  # noqa: B018  (loads it)
 
 
 def _indexed_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[int], list[int], list[int]]:

@@ -153,3 +153,22 @@ def test_a_small_job_finds_its_names_without_loading_the_automaton(seed_text):
     fresh.automaton  # noqa: B018  (loads it: from now on the automaton finds the names)
     fresh.memo.clear()
     assert geoparse(seed_text, fresh) == through_index
+
+
+def test_a_big_job_loads_the_automaton_before_it_starts(seed_text):
+    """parse_articles of more text than the span index serves: the automaton is loaded up front."""
+    from geomap.api import parse_articles
+    from geomap.extract import SPAN_INDEX_CHARS
+    from geomap.model import Article
+    from geomap.world import _open, _paths, data_dir, is_compiled, world_version
+
+    if not is_compiled():
+        pytest.skip("world store not compiled")
+    version = world_version()
+    articles = [Article(id=str(n), title="", text=seed_text) for n in range(SPAN_INDEX_CHARS // len(seed_text) + 2)]
+    small, big = (_open(*_paths(data_dir(), version), version) for _ in range(2))
+    [(_, through_index)] = parse_articles(articles[:1], small)
+    assert through_index and not small.automaton_loaded
+    parsed = parse_articles(articles, big)
+    assert big.automaton_loaded and big.memo.get("span_budget") is None  # no text went through the index
+    assert all(toponyms == through_index for _, toponyms in parsed)
