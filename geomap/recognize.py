@@ -215,6 +215,41 @@ def _kind_of(places: Sequence[Place]) -> str:
     return _KINDS[min(ranks, default=len(_KINDS) - 1)]
 
 
+def _after_given_name(text: str, matches: Sequence[Match], i: int) -> bool:
+    """A capitalised given name, one space before the match, not itself part of a match ("Casey Manning").
+
+    Why: a surname that is also a town ("Manning", "Holroyd", "Lincoln") is most often read right
+    after a first name; the evidence is shared with every mention of the name in the article.
+    """
+    start = matches[i].start
+    if matches[i].surface.endswith("."):
+        return False  # "Major Mich. utilities": an abbreviation is no surname
+    word = _GIVEN_NAME_BEFORE.search(text, max(0, start - 30), start)
+    if word is None or word.group(1).lower() not in given_names():
+        return False
+    return i == 0 or matches[i - 1].end <= word.start(1)
+
+
+_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w.'’-])([A-Z][a-z]+|[A-Z]{2,}) $")
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Common US given names (1990 census lists of the ``names`` package, >= 0.005% of people), lowercased."""
+    from importlib import resources
+
+    found: set[str] = set()
+    for name in ("dist.male.first", "dist.female.first"):
+        for line in (resources.files("names") / name).read_text(encoding="ascii").splitlines():
+            fields = line.split()
+            if len(fields) >= 2 and float(fields[1]) >= _GIVEN_NAME_SHARE:
+                found.add(fields[0].lower())
+    return frozenset(found)
+
+
+_GIVEN_NAME_SHARE = 0.005  # percent of people: 2,500 names, "Casey" and "Emilie" in, one-offs out
+
+
 def _words_before(text: str, start: int, count: int = 2) -> list[str]:
     return _WORD.findall(text[max(0, start - 40) : start])[-count:]
 
@@ -324,21 +359,21 @@ def match_features(text: str, matches: Sequence[Match], gazetteer: Gazetteer) ->
                 previous=matches[i - 1] if i else None, following=matches[i + 1] if i + 1 < len(matches) else None,
             )
         )  # fmt: skip
-    _share_evidence(matches, result)
+    _share_evidence(text, matches, result)
     return result
 
 
-def _share_evidence(matches: Sequence[Match], vectors: list[dict[str, float]]) -> None:
+def _share_evidence(text: str, matches: Sequence[Match], vectors: list[dict[str, float]]) -> None:
     """One name, one reading per article: what one mention's context says, all its mentions hear.
 
-    "Jones said" or "Sen. Jones" makes every "Jones" of the article a person; "in Jones" or
-    "Jones, Okla." makes every one a place.
+    "Jones said", "Sen. Jones" or "Casey Jones" makes every "Jones" of the article a person; "in
+    Jones" or "Jones, Okla." makes every one a place.
     """
     person: set[str] = set()
     place: set[str] = set()
-    for match, values in zip(matches, vectors):
+    for i, (match, values) in enumerate(zip(matches, vectors)):
         key = match.surface.lower()
-        if values["prev_title"] or values["next_speech"]:
+        if values["prev_title"] or values["next_speech"] or _after_given_name(text, matches, i):
             person.add(key)
         if values["prev_preposition"] or values["comma_qualified"] or values["next_place_suffix"]:
             place.add(key)
@@ -422,7 +457,7 @@ def probabilities(
         next_place_suffix = next_lower in _PLACE_SUFFIXES
         comma_qualified = i + 1 < count and _comma_between(text, end, matches[i + 1].start)
         caps_run = _in_caps_run(prev_word, next_word)
-        if prev_title or next_speech:  # _share_evidence
+        if prev_title or next_speech or _after_given_name(text, matches, i):  # _share_evidence
             person.add(lowered)
         if prev_preposition or comma_qualified or next_place_suffix:
             place.add(lowered)

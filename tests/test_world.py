@@ -172,3 +172,23 @@ def test_a_big_job_loads_the_automaton_before_it_starts(seed_text):
     parsed = parse_articles(articles, big)
     assert big.automaton_loaded and big.memo.get("span_budget") is None  # no text went through the index
     assert all(toponyms == through_index for _, toponyms in parsed)
+
+
+def test_a_surname_after_a_given_name_is_a_person_in_the_whole_article(world):
+    """ "Emilie Holroyd" makes both of the article's "Holroyd"s a person; "in Holroyd" stays a place."""
+    obituary = "Emilie Holroyd, a longtime volunteer, died Monday at 74. Holroyd served the state party for decades."
+    assert [t.surface for t in geomap.geoparse(obituary, world)] == []
+    flood = "Flooding closed roads in Holroyd, and officials in Holroyd said the river rose."
+    assert [(t.surface, t.place.country) for t in geomap.geoparse(flood, world)] == [("Holroyd", "AU")] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Hamas fired rockets from Gaza at Ashkelon.", {"Gaza", "Ashkelon"}),  # not Hamm, Germany
+        ("The Taliban entered Kabul on Sunday.", {"Kabul"}),  # not a village in Turkey
+        ("Wagner fighters seized Soledar.", {"Soledar"}),  # not villages in Brazil or the US
+    ],
+)
+def test_armed_groups_named_like_places_are_not_places(world, text, places):
+    assert {t.surface for t in geomap.geoparse(text, world)} == places
