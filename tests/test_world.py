@@ -192,3 +192,13 @@ def test_a_surname_after_a_given_name_is_a_person_in_the_whole_article(world):
 )
 def test_armed_groups_named_like_places_are_not_places(world, text, places):
     assert {t.surface for t in geomap.geoparse(text, world)} == places
+
+
+def test_demonyms_of_conflict_regions(world):
+    """Adjectives of nationality common in conflict news are context (type demonym), never markers."""
+    text = "Palestinian officials met Saudi envoys; Chechen and Abkhaz fighters were seen in Crimea."
+    found = [(t.surface, t.type, t.place.name) for t in geomap.geoparse(text, world)]
+    assert found == [
+        ("Palestinian", "demonym", "Palestinian Territory"), ("Saudi", "demonym", "Saudi Arabia"),
+        ("Chechen", "demonym", "Chechnya"), ("Abkhaz", "demonym", "Abkhazia"), ("Crimea", "place", "Crimea"),
+    ]  # fmt: skip
