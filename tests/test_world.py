@@ -202,3 +202,20 @@ def test_demonyms_of_conflict_regions(world):
         ("Palestinian", "demonym", "Palestinian Territory"), ("Saudi", "demonym", "Saudi Arabia"),
         ("Chechen", "demonym", "Chechnya"), ("Abkhaz", "demonym", "Abkhazia"), ("Crimea", "place", "Crimea"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kyiv said the attack killed 12 people.",
+        "Tbilisi says the separatists attacked first.",
+        "Beijing said it opposed the sanctions.",
+    ],
+)
+def test_a_capital_that_speaks_is_still_a_place(world, text):
+    """ "Kyiv said": a capital speaking for its state is metonymy, not a person named Kyiv."""
+    assert [t.surface for t in geomap.geoparse(text, world)] == [text.split()[0]]
+
+
+def test_a_town_name_that_speaks_is_a_person(world):
+    assert geomap.geoparse("Manning said the order stands, and Manning will rule again on Monday.", world) == []
