@@ -219,3 +219,13 @@ def test_a_capital_that_speaks_is_still_a_place(world, text):
 
 def test_a_town_name_that_speaks_is_a_person(world):
     assert geomap.geoparse("Manning said the order stands, and Manning will rule again on Monday.", world) == []
+
+
+def test_the_united_kingdom_under_its_everyday_names(world):
+    text = "British officials said Britain and the UK's allies would send aid to the DRC and the UAE."
+    found = [(t.surface, t.type, t.place.id) for t in geomap.geoparse(text, world)]
+    assert found == [
+        ("British", "demonym", "2635167"), ("Britain", "place", "2635167"), ("UK", "place", "2635167"),
+        ("DRC", "place", "203312"), ("UAE", "place", "290557"),
+    ]  # fmt: skip
+    assert [t.place.name for t in geomap.geoparse("Rain fell across Wales.", world)] == ["Wales"]  # not the UK
