@@ -229,3 +229,8 @@ def test_the_united_kingdom_under_its_everyday_names(world):
         ("DRC", "place", "203312"), ("UAE", "place", "290557"),
     ]  # fmt: skip
     assert [t.place.name for t in geomap.geoparse("Rain fell across Wales.", world)] == ["Wales"]  # not the UK
+
+
+def test_bare_direction_adjectives_are_not_places_but_names_with_them_are(world):
+    text = "Western officials met in Central London; rain hit the Western Cape and Northern Ireland."
+    assert [t.surface for t in geomap.geoparse(text, world)] == ["London", "Western Cape", "Northern Ireland"]
