@@ -230,6 +230,45 @@ def _after_given_name(text: str, matches: Sequence[Match], i: int) -> bool:
     return i == 0 or matches[i - 1].end <= word.start(1)
 
 
+def _given_name_of_surname(text: str, match: Match, gazetteer: Gazetteer) -> bool:
+    """The match is a given name followed by a surname, one space apart ("Mary Jones", "George Bush").
+
+    Why: towns named like people ("Mary" in Turkmenistan, "George" in South Africa) are read as
+    first names when a common surname follows; words that end place or organisation names
+    ("Valley", "Park", "Post") are not taken as surnames. Countries and capitals are left alone:
+    "Israel Katz" must not make every "Israel" of a war report a person.
+    """
+    surface = match.surface
+    if " " in surface or surface.lower() not in given_names() or _is_seat(gazetteer, match.place_ids):
+        return False
+    word = _SURNAME_AFTER.match(text, match.end)
+    if word is None:
+        return False
+    lowered = word.group(1).lower()
+    return lowered in surnames() and not any(lowered in words for words in _NOT_SURNAMES)
+
+
+# Census surnames that, right after a town's name, more often continue a name or a title: "Columbus
+# East", "Monroe Mayor Robert Routson", "Lowell Town Court", "Fargo Park".
+_NOT_SURNAMES = (
+    frozenset(["north", "south", "east", "west", "central", "town", "mayor", "council", "post"]),
+    _PLACE_SUFFIXES,
+    _ORG_SUFFIXES,
+    _TITLES,
+)
+_SURNAME_AFTER = re.compile(r" ([A-Z][a-z]+)(?![\w.'’-])")
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Common US surnames (1990 census list of the ``names`` package, >= 0.001% of people), lowercased."""
+    from importlib import resources
+
+    text = (resources.files("names") / "dist.all.last").read_text(encoding="ascii")
+    rows = (line.split() for line in text.splitlines())
+    return frozenset(fields[0].lower() for fields in rows if len(fields) >= 2 and float(fields[1]) >= 0.001)
+
+
 _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w.'’-])([A-Z][a-z]+|[A-Z]{2,}) $")
 
 
@@ -389,11 +428,11 @@ def match_features(text: str, matches: Sequence[Match], gazetteer: Gazetteer) ->
                 previous=matches[i - 1] if i else None, following=matches[i + 1] if i + 1 < len(matches) else None,
             )
         )  # fmt: skip
-    _share_evidence(text, matches, result)
+    _share_evidence(text, matches, result, gazetteer)
     return result
 
 
-def _share_evidence(text: str, matches: Sequence[Match], vectors: list[dict[str, float]]) -> None:
+def _share_evidence(text: str, matches: Sequence[Match], vectors: list[dict[str, float]], gazetteer: Gazetteer) -> None:
     """One name, one reading per article: what one mention's context says, all its mentions hear.
 
     "Jones said", "Sen. Jones" or "Casey Jones" makes every "Jones" of the article a person; "in
@@ -403,7 +442,12 @@ def _share_evidence(text: str, matches: Sequence[Match], vectors: list[dict[str,
     place: set[str] = set()
     for i, (match, values) in enumerate(zip(matches, vectors)):
         key = match.surface.lower()
-        if values["prev_title"] or values["next_speech"] or _after_given_name(text, matches, i):
+        if (
+            values["prev_title"]
+            or values["next_speech"]
+            or _after_given_name(text, matches, i)
+            or _given_name_of_surname(text, match, gazetteer)
+        ):
             person.add(key)
         if values["prev_preposition"] or values["comma_qualified"] or values["next_place_suffix"]:
             place.add(key)
@@ -487,7 +531,12 @@ def probabilities(
         next_place_suffix = next_lower in _PLACE_SUFFIXES
         comma_qualified = i + 1 < count and _comma_between(text, end, matches[i + 1].start)
         caps_run = _in_caps_run(prev_word, next_word)
-        if prev_title or next_speech or _after_given_name(text, matches, i):  # _share_evidence
+        if (  # _share_evidence
+            prev_title
+            or next_speech
+            or _after_given_name(text, matches, i)
+            or _given_name_of_surname(text, match, gazetteer)
+        ):
             person.add(lowered)
         if prev_preposition or comma_qualified or next_place_suffix:
             place.add(lowered)
