@@ -331,25 +331,17 @@ def _page_from_store(
     byte-identical to ``render_map(events_for(...))``. The shapes (areas, borders, basemap) are
     cached the same way under a digest of :func:`geomap.render.geometry_inputs`.
     """
-    parts, buckets = render.split_by_part(opened.listing(files), lambda pair: pair[0])
-    salt = json.dumps([_renderer_digest(), version, parts])
-    keys = {
-        number: "part:" + hashlib.sha256(json.dumps([salt, number, sorted(pairs)]).encode()).hexdigest()
-        for number, pairs in buckets.items()
-    }
-    cached = opened.cached(keys.values())
-    new: dict[str, str] = {}
+
+    def make(pairs: list[tuple[str, str]]) -> str:  # summary JSON, newline, encoded part (base64 has no newline)
+        part, summary = render.build_part(opened.records(pairs), color_by="event_type")
+        return json.dumps(summary, ensure_ascii=False) + "\n" + render.encode_payload(part)
+
     encoded: list[str] = []
     summaries: list[dict] = []
-    for number in sorted(buckets):
-        value = cached.get(keys[number])
-        if value is None:  # summary JSON, newline, encoded part (base64 has no newline)
-            part, summary = render.build_part(opened.records(buckets[number]), color_by="event_type")
-            value = new[keys[number]] = json.dumps(summary, ensure_ascii=False) + "\n" + render.encode_payload(part)
+    for value in _cached_parts(opened, files, version, prefix="part:", code=_renderer_digest(), make=make):
         summary_text, data = value.split("\n", 1)
         encoded.append(data)
         summaries.append(json.loads(summary_text))
-    opened.update_cache("part:", keys.values(), new)
 
     inputs = render.geometry_inputs(summaries, boundaries=boundaries)
     geo_key = "geo:" + hashlib.sha256(json.dumps([_renderer_digest(), inputs]).encode()).hexdigest()
@@ -377,26 +369,41 @@ def _table_from_store(opened: Store, files: list[str], version: str) -> pd.DataF
 
     import pandas as pd
 
-    parts, buckets = render.split_by_part(opened.listing(files), lambda pair: pair[0])
-    if not buckets:
+    def make(pairs: list[tuple[str, str]]) -> bytes:
+        buffer = io.BytesIO()
+        opened.table(pairs).to_parquet(buffer, index=False)
+        return buffer.getvalue()
+
+    blobs = _cached_parts(opened, files, version, prefix="table:", code=_table_digest(), make=make)
+    if not blobs:
         return opened.events(files)
-    salt = json.dumps([_table_digest(), version, parts])
+    return _assemble_parts([pd.read_parquet(io.BytesIO(blob)) for blob in blobs])
+
+
+def _cached_parts(opened: Store, files: list[str], version: str, *, prefix: str, code: str, make) -> list:
+    """The value of each data part of ``files``, in part order: cached in the store, or ``make(pairs)`` and cached.
+
+    A part's key is ``prefix`` plus a digest of its articles' ids and content hashes, the pipeline
+    ``version``, the number of parts and ``code`` (a digest of the code that makes the value), so a
+    value is re-made exactly when a from-scratch build would make it differently. Keys of parts no
+    longer made are dropped.
+    """
+    parts, buckets = render.split_by_part(opened.listing(files), lambda pair: pair[0])
+    salt = json.dumps([code, version, parts])
     keys = {
-        number: "table:" + hashlib.sha256(json.dumps([salt, number, sorted(pairs)]).encode()).hexdigest()
+        number: prefix + hashlib.sha256(json.dumps([salt, number, sorted(pairs)]).encode()).hexdigest()
         for number, pairs in buckets.items()
     }
     cached = opened.cached(keys.values())
-    new: dict[str, bytes] = {}
-    frames = []
+    new: dict[str, str | bytes] = {}
+    values = []
     for number in sorted(buckets):
-        blob = cached.get(keys[number])
-        if blob is None:
-            buffer = io.BytesIO()
-            opened.table(buckets[number]).to_parquet(buffer, index=False)
-            blob = new[keys[number]] = buffer.getvalue()
-        frames.append(pd.read_parquet(io.BytesIO(blob)))
-    opened.update_cache("table:", keys.values(), new)
-    return _assemble_parts(frames)
+        value = cached.get(keys[number])
+        if value is None:
+            value = new[keys[number]] = make(buckets[number])
+        values.append(value)
+    opened.update_cache(prefix, keys.values(), new)
+    return values
 
 
 def _assemble_parts(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -126,7 +126,7 @@ class Lexicon:
     modifier_window: int
     hypothetical_window: int
     #: Per cue group, the words its phrases can start with: ``(exact words, word prefixes)`` (speed only).
-    cue_starts: tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...] = ()
+    cue_starts: tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]
 
     def type_weight(self, type_: str) -> float:
         return dict(self.type_weights)[type_]
@@ -348,7 +348,7 @@ def _cue_matches(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, int]]:
     non-ASCII character is tried by every group (``re.IGNORECASE`` folds some of them to ASCII).
     Positions before the end of the group's previous match are skipped, as ``finditer`` does.
     """
-    starts = lexicon.cue_starts or (None,) * len(lexicon.cue_groups)
+    starts = lexicon.cue_starts
     memo = _RUN_GROUPS.setdefault(lexicon.path, {})
     if len(memo) > 100_000:
         memo.clear()

@@ -245,16 +245,16 @@ def _given_name_of_surname(text: str, match: Match, gazetteer: Gazetteer) -> boo
     if word is None:
         return False
     lowered = word.group(1).lower()
-    return lowered in surnames() and not any(lowered in words for words in _NOT_SURNAMES)
+    return lowered in surnames() and lowered not in _NOT_SURNAMES
 
 
 # Census surnames that, right after a town's name, more often continue a name or a title: "Columbus
 # East", "Monroe Mayor Robert Routson", "Lowell Town Court", "Fargo Park".
 _NOT_SURNAMES = (
-    frozenset(["north", "south", "east", "west", "central", "town", "mayor", "council", "post"]),
-    _PLACE_SUFFIXES,
-    _ORG_SUFFIXES,
-    _TITLES,
+    frozenset(["north", "south", "east", "west", "central", "town", "mayor", "council", "post"])
+    | _PLACE_SUFFIXES
+    | _ORG_SUFFIXES
+    | _TITLES
 )
 _SURNAME_AFTER = re.compile(r" ([A-Z][a-z]+)(?![\w.'’-])")
 
@@ -262,11 +262,20 @@ _SURNAME_AFTER = re.compile(r" ([A-Z][a-z]+)(?![\w.'’-])")
 @lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
     """Common US surnames (1990 census list of the ``names`` package, >= 0.001% of people), lowercased."""
+    return _census_names(("dist.all.last",), 0.001)
+
+
+def _census_names(files: tuple[str, ...], share: float) -> frozenset[str]:
+    """The lowercased names of the ``names`` package's census ``files`` borne by >= ``share`` percent of people."""
     from importlib import resources
 
-    text = (resources.files("names") / "dist.all.last").read_text(encoding="ascii")
-    rows = (line.split() for line in text.splitlines())
-    return frozenset(fields[0].lower() for fields in rows if len(fields) >= 2 and float(fields[1]) >= 0.001)
+    found: set[str] = set()
+    for name in files:
+        for line in (resources.files("names") / name).read_text(encoding="ascii").splitlines():
+            fields = line.split()
+            if len(fields) >= 2 and float(fields[1]) >= share:
+                found.add(fields[0].lower())
+    return frozenset(found)
 
 
 _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w.'’-])([A-Z][a-z]+|[A-Z]{2,}) $")
@@ -275,15 +284,7 @@ _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w.'’-])([A-Z][a-z]+|[A-Z]{2,}) $")
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """Common US given names (1990 census lists of the ``names`` package, >= 0.005% of people), lowercased."""
-    from importlib import resources
-
-    found: set[str] = set()
-    for name in ("dist.male.first", "dist.female.first"):
-        for line in (resources.files("names") / name).read_text(encoding="ascii").splitlines():
-            fields = line.split()
-            if len(fields) >= 2 and float(fields[1]) >= _GIVEN_NAME_SHARE:
-                found.add(fields[0].lower())
-    return frozenset(found)
+    return _census_names(("dist.male.first", "dist.female.first"), _GIVEN_NAME_SHARE)
 
 
 _GIVEN_NAME_SHARE = 0.005  # percent of people: 2,500 names, "Casey" and "Emilie" in, one-offs out

@@ -237,7 +237,7 @@ def test_bare_direction_adjectives_are_not_places_but_names_with_them_are(world)
 
 
 def test_a_given_name_before_a_surname_is_a_person_unless_it_names_a_state(world):
-    """"George Bush": George (a town in South Africa) is a first name. "Israel Katz" leaves Israel a place."""
+    """ "George Bush": George (a town in South Africa) is a first name. "Israel Katz" leaves Israel a place."""
     assert geomap.geoparse("George Bush met George Clooney.", world) == []
     text = "Israel Katz said Israel would strike Gaza. Israel denied it."
     assert [t.surface for t in geomap.geoparse(text, world)].count("Israel") == 3
