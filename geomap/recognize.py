@@ -215,6 +215,11 @@ def _kind_of(places: Sequence[Place]) -> str:
     return _KINDS[min(ranks, default=len(_KINDS) - 1)]
 
 
+def _in_person_name(text: str, matches: Sequence[Match], i: int, gazetteer: Gazetteer) -> bool:
+    """Match ``i`` is written as part of a person's name: after a given name, or as one before a surname."""
+    return _after_given_name(text, matches, i) or _given_name_of_surname(text, matches[i], gazetteer)
+
+
 def _after_given_name(text: str, matches: Sequence[Match], i: int) -> bool:
     """A capitalised given name, one space before the match, not itself part of a match ("Casey Manning").
 
@@ -443,12 +448,7 @@ def _share_evidence(text: str, matches: Sequence[Match], vectors: list[dict[str,
     place: set[str] = set()
     for i, (match, values) in enumerate(zip(matches, vectors)):
         key = match.surface.lower()
-        if (
-            values["prev_title"]
-            or values["next_speech"]
-            or _after_given_name(text, matches, i)
-            or _given_name_of_surname(text, match, gazetteer)
-        ):
+        if values["prev_title"] or values["next_speech"] or _in_person_name(text, matches, i, gazetteer):
             person.add(key)
         if values["prev_preposition"] or values["comma_qualified"] or values["next_place_suffix"]:
             place.add(key)
@@ -532,12 +532,7 @@ def probabilities(
         next_place_suffix = next_lower in _PLACE_SUFFIXES
         comma_qualified = i + 1 < count and _comma_between(text, end, matches[i + 1].start)
         caps_run = _in_caps_run(prev_word, next_word)
-        if (  # _share_evidence
-            prev_title
-            or next_speech
-            or _after_given_name(text, matches, i)
-            or _given_name_of_surname(text, match, gazetteer)
-        ):
+        if prev_title or next_speech or _in_person_name(text, matches, i, gazetteer):  # _share_evidence
             person.add(lowered)
         if prev_preposition or comma_qualified or next_place_suffix:
             place.add(lowered)
