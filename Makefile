@@ -6,11 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: map test setup lint clean
 
-$(STAMP): pyproject.toml geomap/assets/package-lock.json
+$(STAMP): pyproject.toml .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dask,bench]'
-	npm ci --prefix geomap/assets --ignore-scripts --no-audit --no-fund --silent
+	$(BIN)/pip install --quiet -c .ci/constraints.txt -e '.[test,dask,bench]'
 	touch $(STAMP)
 
 setup: $(STAMP)

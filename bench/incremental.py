@@ -33,7 +33,7 @@ from articlegen import _TEMPLATES, place_names  # noqa: E402
 from geomap import api  # noqa: E402
 from geomap.events import article_rows  # noqa: E402
 from geomap.export import to_csv  # noqa: E402
-from geomap.render import render_map  # noqa: E402
+from geomap.map import render_map  # noqa: E402
 from geomap.store import Store  # noqa: E402
 
 POOL = 500

@@ -2,7 +2,7 @@
 
 The pipeline, one module per step: :mod:`~geomap.sources` (read articles) ->
 :mod:`~geomap.extract` (find mentions) -> :mod:`~geomap.resolve` (pick the place) ->
-:mod:`~geomap.events` (the table) -> :mod:`~geomap.render` (the map) / :mod:`~geomap.export`;
+:mod:`~geomap.events` (the table) -> :mod:`~geomap.map` (the folium map) / :mod:`~geomap.export`;
 :mod:`~geomap.store` keeps the rows between runs so that re-runs only parse new articles.
 """
 
@@ -13,18 +13,20 @@ from geomap.api import (
     events_for,
     export,
     extract,
+    folium_map,
     geoparse,
     load_gazetteer,
     parse_articles,
 )  # fmt: skip
 from geomap.errors import GazetteerError, GeomapError, RenderError, SourceError
+from geomap.map import EventLayer, SearchBox, TimeFilter, VectorBasemap, offline
 from geomap.model import Article, Match, Place, Toponym
 from geomap.sources import read_articles
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Article", "BuildReport", "GazetteerError", "GeomapError", "Match", "Place", "RenderError", "SourceError",
-    "Toponym", "build_events", "build_map", "events_for", "export", "extract", "geoparse", "load_gazetteer",
-    "parse_articles", "read_articles",
+    "Article", "BuildReport", "EventLayer", "GazetteerError", "GeomapError", "Match", "Place", "RenderError",
+    "SearchBox", "SourceError", "TimeFilter", "Toponym", "VectorBasemap", "build_events", "build_map", "events_for",
+    "export", "extract", "folium_map", "geoparse", "load_gazetteer", "offline", "parse_articles", "read_articles",
 ]  # fmt: skip

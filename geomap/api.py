@@ -24,14 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geomap import render
 from geomap.errors import SourceError
 from geomap.events import EVENT_COLUMNS, article_rows, events_table, mention_event
 from geomap.export import write_export
 from geomap.extract import expect_text, find_mentions
 from geomap.fileio import atomic_write_text
-from geomap.gazetteer import DEFAULT_DIR, Gazetteer, load_curated
+from geomap.gazetteer import Gazetteer, GazetteerDirs, curated_dirs, load_curated
 from geomap.geocode import Geocoder, resolve_unknown
+from geomap.map import payload
+from geomap.map.page import GeomapMap, events_map, map_from_blocks
 from geomap.model import Article, Toponym
 from geomap.recognize import recognise
 from geomap.resolve import resolve
@@ -43,20 +44,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "load_gazetteer", "geoparse", "parse_articles", "build_events", "build_map", "extract", "export", "events_for",
-    "pipeline_version", "BuildReport",
+    "pipeline_version", "BuildReport", "folium_map",
 ]  # fmt: skip
 
 Progress = Callable[[int, int], None]
 StoreArg = str | Path | Store | None
 
 
-def load_gazetteer(directory: Path | None = None, *, world: bool = False) -> Gazetteer:
-    """The gazetteer: the curated TSV files of ``directory`` (default: the project's ``gazetteer/``).
+def load_gazetteer(directory: GazetteerDirs = None, *, world: bool = False) -> Gazetteer:
+    """The gazetteer: the built-in curated files, the user's gazetteer folder, then ``directory``.
 
-    With ``world=True``, the curated files plus the GeoNames-derived world data, compiled once into
-    an indexed local store (:mod:`geomap.world`; the first call takes about half a minute).
+    ``directory`` is one folder of gazetteer TSV files or a list of them (``--gazetteer``), read
+    after the built-in files (see :func:`geomap.gazetteer.read_curated` for the precedence). With
+    ``world=True``, the curated files plus the GeoNames-derived world data, compiled once into an
+    indexed local store (:mod:`geomap.world`; the first call takes about half a minute). Raises
+    :class:`~geomap.errors.GazetteerError` when the built-in data is missing or a file is malformed.
     """
-    curated = Path(directory) if directory else DEFAULT_DIR
+    curated = curated_dirs(directory)
     if world:
         from geomap.world import load_world
 
@@ -157,14 +161,14 @@ class LazyGazetteer:
         return getattr(self.loaded(), name)
 
 
-def lazy_gazetteer(directory: Path | None = None, *, world: bool = True) -> LazyGazetteer:
+def lazy_gazetteer(directory: GazetteerDirs = None, *, world: bool = True) -> LazyGazetteer:
     """:func:`load_gazetteer` deferred until a text needs it (the world store's version is read cheaply)."""
+    curated = curated_dirs(directory)  # a missing built-in gazetteer is reported now, not at first use
     if world:
         from geomap.world import world_version
 
-        curated = Path(directory) if directory else DEFAULT_DIR
-        return LazyGazetteer(lambda: load_gazetteer(directory, world=True), world_version(curated))
-    return LazyGazetteer(lambda: load_gazetteer(directory))
+        return LazyGazetteer(lambda: load_gazetteer(curated, world=True), world_version(curated))
+    return LazyGazetteer(lambda: load_gazetteer(curated))
 
 
 def _loaded(gazetteer: Gazetteer | LazyGazetteer) -> Gazetteer:
@@ -266,6 +270,52 @@ def events_for(
     return events
 
 
+def folium_map(
+    sources_or_events: pd.DataFrame | Iterable[str | Path] | str | Path,
+    *,
+    gazetteer: Gazetteer | LazyGazetteer | None = None,
+    store: StoreArg = None,
+    title: str = "geomap",
+    boundaries: bool = True,
+    **options: Any,
+) -> GeomapMap:
+    """The map ``geomap build`` writes, as a ``folium.Map`` to extend, save or show in Jupyter.
+
+    Parameters
+    ----------
+    sources_or_events
+        An events table (:func:`build_events`, :func:`events_for`), or article files and folders,
+        which are read and geoparsed (through ``store`` when given, see :func:`events_for`).
+    gazetteer
+        For sources: default the world gazetteer.
+    title
+        The page title and the map's title box (text, escaped).
+    boundaries
+        Embed the offline Natural Earth basemap and draw countries and provinces as areas.
+    **options
+        ``online=True`` links the libraries from CDNs instead of inlining them (the map is offline
+        otherwise: :func:`geomap.map.offline`); ``heatmap``, ``search``, ``legend``, ``time_filter``,
+        ``cluster`` (``False`` leaves that part out); ``tiles`` (the online base layers offered,
+        names as ``folium.TileLayer`` takes them); ``folium_assets`` (see
+        :class:`geomap.map.GeomapMap`).
+
+    Examples
+    --------
+    >>> import folium, geomap                                                  # doctest: +SKIP
+    >>> m = geomap.folium_map(["seeds/"], title="Idlib, January 2020")         # doctest: +SKIP
+    >>> folium.Marker([35.93, 36.63], popup="Idlib").add_to(m)                 # doctest: +SKIP
+    >>> m.save("maps/idlib.html")                                              # doctest: +SKIP
+    """
+    import pandas as pd
+
+    if isinstance(sources_or_events, pd.DataFrame):
+        events = sources_or_events
+    else:
+        sources = [sources_or_events] if isinstance(sources_or_events, (str, Path)) else sources_or_events
+        events = events_for(sources, store=store, gazetteer=gazetteer)
+    return events_map(events, title=title, boundaries=boundaries, **options)
+
+
 def build_map(
     sources: Iterable[str | Path],
     output: str | Path,
@@ -284,7 +334,7 @@ def build_map(
 
     The store defaults to ``<output>.geomap.sqlite`` (pass :data:`geomap.store.MEMORY` for none), so
     re-running after new articles arrive parses only those, and re-encodes only the map's data parts
-    whose articles changed (:func:`geomap.render.part_of`); a run with nothing new leaves a current
+    whose articles changed (:func:`geomap.map.payload.part_of`); a run with nothing new leaves a current
     map alone. Unreadable files are skipped and reported (``on_skip`` and ``BuildReport.skipped``); a
     missing source or no readable article at all raises :class:`~geomap.errors.SourceError` and
     writes nothing. A concurrent build on the same store raises :class:`~geomap.errors.StoreError` at once.
@@ -328,13 +378,13 @@ def _page_from_store(
     Each part is cached in the store under a digest of what it is made of (its articles' ids and
     content hashes, the pipeline version, the number of parts and the renderer's code), so a part
     is re-made exactly when a from-scratch build would make it differently: the page is
-    byte-identical to ``render_map(events_for(...))``. The shapes (areas, borders, basemap) are
-    cached the same way under a digest of :func:`geomap.render.geometry_inputs`.
+    byte-identical to ``render_map(events_for(...))``. The shapes (areas and the offline basemap)
+    are cached the same way under a digest of :func:`geomap.map.payload.geometry_inputs`.
     """
 
     def make(pairs: list[tuple[str, str]]) -> str:  # summary JSON, newline, encoded part (base64 has no newline)
-        part, summary = render.build_part(opened.records(pairs), color_by="event_type")
-        return json.dumps(summary, ensure_ascii=False) + "\n" + render.encode_payload(part)
+        part, summary = payload.build_part(opened.records(pairs), color_by="event_type")
+        return json.dumps(summary, ensure_ascii=False) + "\n" + payload.encode_payload(part)
 
     encoded: list[str] = []
     summaries: list[dict] = []
@@ -343,14 +393,21 @@ def _page_from_store(
         encoded.append(data)
         summaries.append(json.loads(summary_text))
 
-    inputs = render.geometry_inputs(summaries, boundaries=boundaries)
+    inputs = payload.geometry_inputs(summaries, boundaries=boundaries)
     geo_key = "geo:" + hashlib.sha256(json.dumps([_renderer_digest(), inputs]).encode()).hexdigest()
-    geometry = opened.cached([geo_key]).get(geo_key)
-    if geometry is None:
-        geometry = render.encode_payload(render.build_geometry(inputs))
-        opened.update_cache("geo:", [], {geo_key: geometry})
-    head = render.build_head(summaries, title=title, color_by="event_type")
-    page = render.render_page(head, geometry, encoded, title=title, assets=assets)
+    cached = opened.cached([geo_key]).get(geo_key)
+    if cached is None:
+        areas = payload.build_areas(inputs)
+        basemap = payload.encode_payload(payload.build_basemap(inputs["countries"])) if boundaries else None
+        cached = json.dumps({"areas": payload.encode_payload(areas), "bounds": areas["bounds"], "basemap": basemap})
+        opened.update_cache("geo:", [], {geo_key: cached})
+    geometry = json.loads(cached)
+    head = payload.build_head(summaries, title=title, color_by="event_type")
+    blocks = payload.Blocks(
+        head=payload.encode_payload(head), areas=geometry["areas"], parts=tuple(encoded),
+        basemap=geometry["basemap"], bounds=geometry["bounds"],
+    )  # fmt: skip
+    page = map_from_blocks(blocks, title=title, online=assets == "cdn").get_root().render()
     place_ids = set().union(*(s["placeIds"] for s in summaries))
     return page, (sum(s["rows"] for s in summaries), sum(s["mentions"] for s in summaries), len(place_ids))
 
@@ -359,7 +416,7 @@ def _table_from_store(opened: Store, files: list[str], version: str) -> pd.DataF
     """The events table of the stored articles of ``files``, from per-part Parquet snapshots cached in the store.
 
     Why: an export after one new article used to decode all stored rows (JSON per row, ~5 s for
-    310k rows). The articles are split into the map's parts (:func:`geomap.render.split_by_part`);
+    310k rows). The articles are split into the map's parts (:func:`geomap.payload.split_by_part`);
     each part's table is cached as Parquet under a digest of its articles' ids and content hashes,
     the pipeline version, the part count and the code that makes it, so one new article re-makes
     one part. Every part is read back from its Parquet bytes, new or cached, so a first and a later
@@ -388,7 +445,7 @@ def _cached_parts(opened: Store, files: list[str], version: str, *, prefix: str,
     value is re-made exactly when a from-scratch build would make it differently. Keys of parts no
     longer made are dropped.
     """
-    parts, buckets = render.split_by_part(opened.listing(files), lambda pair: pair[0])
+    parts, buckets = payload.split_by_part(opened.listing(files), lambda pair: pair[0])
     salt = json.dumps([code, version, parts])
     keys = {
         number: prefix + hashlib.sha256(json.dumps([salt, number, sorted(pairs)]).encode()).hexdigest()
@@ -437,7 +494,13 @@ def _table_digest() -> str:
 @functools.cache
 def _renderer_digest() -> str:
     """Digest of the code that makes a data part: a cached part of another geomap version is never reused."""
-    return hashlib.sha256(Path(render.__file__).read_bytes()).hexdigest()[:16]
+    import geomap.map
+
+    folder = Path(geomap.map.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("*.py"), *folder.glob("static/geomap/*")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _sha256(path: Path) -> str:

@@ -74,9 +74,22 @@ _GAZ_EXAMPLES = """examples:
   geomap gazetteer build                      # compile the world store now (else done at first use)
   geomap gazetteer import SY.txt              # a GeoNames country file you downloaded
   geomap gazetteer import allCountries.txt alternateNamesV2.txt
-  geomap gazetteer info                       # where the store is and what it holds
+  geomap gazetteer info                       # which curated folders are read, where the store is
+  geomap gazetteer build --gazetteer my-places/   # the store with your own TSV files added
 
-The store lives in $GEOMAP_DATA (default ~/.cache/geomap). Curated rows under gazetteer/ always win.
+Curated TSV files are read in order: the built-in ones, your folder ($GEOMAP_GAZETTEER_DIR, default
+~/.local/share/geomap/gazetteer on Linux), then each --gazetteer DIR; curated rows win over the world
+data. The store lives in the cache folder (see 'geomap cache info').
+"""
+_CACHE_EXAMPLES = """examples:
+  geomap cache info                           # the cache folder, its files and their sizes
+  geomap cache clear                          # remove compiled world stores and the geocoder's answers
+  GEOMAP_CACHE_DIR=/data/geomap-cache geomap build seeds/ -o maps/index.html
+
+The cache folder is $GEOMAP_CACHE_DIR, else the user cache folder (~/.cache/geomap on Linux, honouring
+$XDG_CACHE_HOME); $GEOMAP_DATA is a deprecated alias. What 'clear' removes is rebuilt on next use (the
+world store in about 40 s). GeoNames dumps you imported (imports.sqlite) are kept: delete that file to
+drop them.
 """
 
 
@@ -87,14 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'geomap COMMAND --help' for each command's options and examples.",
     )
     parser.add_argument("--version", action="version", version=f"geomap {_version()}")
-    parser.add_argument(
-        "--gazetteer", type=Path, default=None, metavar="DIR", help="folder of curated gazetteer TSV files"
-    )
-    parser.add_argument(
-        "--curated-only",
-        action="store_true",
-        help="match only the curated files, not the world gazetteer (faster start, Syria-region names only)",
-    )
+    _gazetteer_options(parser, dest="gazetteer", default=None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sources_help = "article files (.txt, .html, .json, .jsonl, RSS/Atom .xml/.rss/.atom) or folders"
@@ -132,11 +138,31 @@ def build_parser() -> argparse.ArgumentParser:
     gazetteer.add_argument("action", choices=("build", "import", "info"), help="what to do")
     gazetteer.add_argument("files", nargs="*", type=Path, metavar="FILE", help="GeoNames dumps to import")
 
+    cache = _command(
+        commands, "cache", "show or clear the cache (compiled world gazetteer, geocoder answers)", _CACHE_EXAMPLES,
+        gazetteer_options=False,
+    )  # fmt: skip
+    cache.add_argument("action", choices=("info", "clear"), help="info: list the cache; clear: empty it")
+
     evaluate = _command(commands, "eval", "score geomap (or a prediction file) against a gold corpus", _EVAL_EXAMPLES)
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="gold JSON lines: id, text, toponyms")
     evaluate.add_argument("--pred", type=Path, default=None, metavar="PRED.jsonl", help="score this file instead")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object (score.py --json's keys)")
     return parser
+
+
+def _gazetteer_options(parser: argparse.ArgumentParser, *, dest: str, default) -> None:
+    """--gazetteer and --curated-only, accepted before the command and after it (then ``default`` is SUPPRESS)."""
+    parser.add_argument(
+        "--gazetteer", dest=dest, action="append", type=Path, default=default, metavar="DIR",
+        help="also read the gazetteer TSV files of DIR, after the built-in ones (repeatable)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--curated-only",
+        action="store_true",
+        default=default if default is argparse.SUPPRESS else False,
+        help="match only the curated files, not the world gazetteer (faster start, Syria-region names only)",
+    )
 
 
 def _store_options(command: argparse.ArgumentParser) -> None:
@@ -159,8 +185,9 @@ def _geocoder_options(command: argparse.ArgumentParser) -> None:
     online.add_argument("--geocoder", metavar="NAME", help="geopy service for unknown names: nominatim, photon, ...")
     online.add_argument("--user-agent", metavar="UA", help='required with --geocoder: "yourapp/1.0 (you@example.org)"')
     online.add_argument(
-        "--geocoder-cache", type=Path, metavar="PATH", help="answer cache (default: DATA_DIR/geocode-cache.sqlite)"
-    )
+        "--geocoder-cache", type=Path, metavar="PATH",
+        help="answer cache (default: geocode-cache.sqlite in the cache folder, see 'geomap cache info')",
+    )  # fmt: skip
     online.add_argument("--geocoder-url", metavar="URL", help="a self-hosted service, e.g. http://localhost:8080")
 
 
@@ -178,7 +205,9 @@ def _geocoder(args: argparse.Namespace):
     )
 
 
-def _command(commands, name: str, help_text: str, examples: str) -> argparse.ArgumentParser:
+def _command(
+    commands, name: str, help_text: str, examples: str, *, gazetteer_options: bool = True
+) -> argparse.ArgumentParser:
     command = commands.add_parser(
         name,
         help=help_text,
@@ -188,7 +217,17 @@ def _command(commands, name: str, help_text: str, examples: str) -> argparse.Arg
     )
     command.add_argument("-v", "--verbose", action="count", default=0, help="say more (repeatable)")
     command.add_argument("-q", "--quiet", action="count", default=0, help="say less: -q no summary, -qq no skips")
+    if gazetteer_options:
+        # A subparser's values replace the main parser's of the same dest: these land in their own dest.
+        _gazetteer_options(command, dest="gazetteer_after", default=argparse.SUPPRESS)
     return command
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse, then merge the --gazetteer folders given before and after the command (in that order)."""
+    args = build_parser().parse_args(argv)
+    args.gazetteer = [*(args.gazetteer or ()), *vars(args).pop("gazetteer_after", ())]
+    return args
 
 
 def _version() -> str:
@@ -198,7 +237,7 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     try:
         return _run(args)
     except GeomapError as err:
@@ -286,6 +325,8 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
     out = _Output(args)
     if args.command == "gazetteer":
         return _gazetteer(args, out)
+    if args.command == "cache":
+        return _cache(args, out)
     if args.command == "eval":
         _eval(args, out)
         return EXIT_OK
@@ -339,23 +380,88 @@ def _load_gazetteer(args: argparse.Namespace, out: _Output, *, lazy: bool = Fals
 
     ``lazy``: for commands that go through the store, load it only when an article needs parsing.
     """
+    to_compile = None  # the curated folders of a world store that must be compiled first
     if not args.curated_only:
-        from geomap.gazetteer import load_curated
-        from geomap.world import DEFAULT_DIR, data_dir, is_compiled
+        from geomap.gazetteer import curated_dirs, load_curated
+        from geomap.world import is_compiled
 
-        curated = args.gazetteer or DEFAULT_DIR
+        curated = curated_dirs(args.gazetteer)
         if not is_compiled(curated=curated):
             load_curated(curated)  # a malformed curated file is reported before a long compile starts
-            out.say(f"compiling the world gazetteer into {data_dir()} (once; about a minute)")
+            to_compile = curated
     if lazy:
-        return api.lazy_gazetteer(args.gazetteer, world=not args.curated_only)
+        gazetteer = api.lazy_gazetteer(args.gazetteer, world=not args.curated_only)
+        if to_compile is None:
+            return gazetteer
+
+        def load():
+            _compile_world(to_compile, out)  # with its progress shown, when (and only if) an article needs parsing
+            return gazetteer.loaded()
+
+        return api.LazyGazetteer(load, gazetteer.version)
+    if to_compile is not None:
+        _compile_world(to_compile, out)
     return api.load_gazetteer(args.gazetteer, world=not args.curated_only)
+
+
+def _compile_world(curated, out: _Output) -> None:
+    """Compile the world store now (unless it is there by now), showing its stages (see :class:`_StageProgress`)."""
+    from geomap.world import build_world, data_dir, is_compiled
+
+    if is_compiled(curated=curated):
+        return
+    out.say(f"compiling the world gazetteer into {data_dir()} (once; under a minute)")
+    started = time.perf_counter()
+    with _StageProgress(out) as progress:
+        build_world(curated=curated, progress=progress)
+    out.say(f"compiled the world gazetteer in {time.perf_counter() - started:.1f} s", level=2)
+
+
+class _StageProgress:
+    """The stages of a world compile on stderr, as a ``progress(stage, step, steps)`` callback.
+
+    On a terminal a rich status line (spinner, stage, bar, elapsed time) that disappears when done;
+    in a pipe one plain line per stage (``geomap: world gazetteer: building automaton (5/6)``), so
+    logs show where a slow compile was; ``-q``: nothing (the callback is None).
+    """
+
+    def __init__(self, out: _Output) -> None:
+        self._out = out
+        self._bar = None
+
+    def __enter__(self):
+        if self._out.level < 1:
+            return None
+        if not sys.stderr.isatty():
+            return self._line
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(
+            SpinnerColumn(), TextColumn("geomap: world gazetteer: {task.description}"), BarColumn(),
+            TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self._bar.start()
+        self._task = self._bar.add_task("starting", total=None)
+        return self._update
+
+    @staticmethod
+    def _line(stage: str, step: int, steps: int) -> None:
+        print(f"geomap: world gazetteer: {stage} ({step}/{steps})", file=sys.stderr, flush=True)
+
+    def _update(self, stage: str, step: int, steps: int) -> None:
+        self._bar.update(self._task, description=f"{stage} ({step}/{steps})", completed=step - 1, total=steps)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def _gazetteer(args: argparse.Namespace, out: _Output) -> int:
     from geomap import geonames, world
+    from geomap.gazetteer import curated_dirs
 
-    curated = args.gazetteer or world.DEFAULT_DIR
+    curated = curated_dirs(args.gazetteer)
     directory = world.data_dir()
     if args.action == "import":
         if not args.files:
@@ -365,12 +471,54 @@ def _gazetteer(args: argparse.Namespace, out: _Output) -> int:
             out.say(f"imported {count} rows from {path}")
     if args.action in ("build", "import"):
         started = time.perf_counter()
-        path = world.build_world(curated=curated, directory=directory)
+        with _StageProgress(out) as progress:
+            path = world.build_world(curated=curated, directory=directory, progress=progress)
         out.say(f"compiled {path} in {time.perf_counter() - started:.1f} s")
     else:
+        for folder in curated:
+            out.say(f"curated: {folder}")
         gaz = world.load_world(curated=curated, directory=directory, build=False)
         out.say(f"{directory}: version {gaz.version}, {len(gaz.places)} places, {len(gaz.entries)} names")
     return EXIT_OK
+
+
+def _cache(args: argparse.Namespace, out: _Output) -> int:
+    """``geomap cache info|clear``: the cache folder's files (info on stdout), or remove what is rebuilt on use."""
+    from geomap.paths import cache_dir
+
+    folder = cache_dir()
+    files = sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else []
+    if args.action == "info":
+        print(f"cache: {folder}{'' if folder.is_dir() else ' (empty: not created yet)'}")
+        for path in files:
+            print(f"  {_size(path.stat().st_size):>9}  {path.relative_to(folder)}")
+        print(f"total: {len(files)} files, {_size(sum(path.stat().st_size for path in files))}")
+        return EXIT_OK
+    removed = [path for path in files if _clearable(path.relative_to(folder))]
+    freed = sum(path.stat().st_size for path in removed)
+    for path in removed:
+        path.unlink(missing_ok=True)
+        out.say(f"removed {path}", level=2)
+    kept = len(files) - len(removed)
+    note = f"; kept {kept} file{'s' * (kept != 1)} (imported GeoNames dumps, unknown files)" if kept else ""
+    out.say(f"cleared {folder}: removed {len(removed)} files, {_size(freed)}{note}")
+    return EXIT_OK
+
+
+def _clearable(relative: Path) -> bool:
+    """What ``cache clear`` removes: compiled world stores (and leftovers of an interrupted compile), the
+    geocoder's answer cache; never the GeoNames dumps a user imported (imports.sqlite), nor unknown files."""
+    name = relative.name
+    return len(relative.parts) == 1 and (name.startswith("world-") or name.startswith("geocode-cache.sqlite"))
+
+
+def _size(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{count} B"
 
 
 def _eval(args: argparse.Namespace, out: _Output) -> None:

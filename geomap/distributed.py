@@ -32,7 +32,7 @@ the single-process ``geomap extract``. A per-toponym table is one line away::
 
 Multi-node: start ``dask scheduler`` on one machine and ``dask worker tcp://HOST:8786 --nprocs N
 --nthreads 1`` on each of the others (each with geomap installed and the world store built, or
-``GEOMAP_DATA`` pointing at a shared copy), then pass ``scheduler="tcp://HOST:8786"``.
+``GEOMAP_CACHE_DIR`` pointing at a shared copy), then pass ``scheduler="tcp://HOST:8786"``.
 ``output_dir`` must then be a folder every worker can write (a shared file system), or an fsspec URL
 such as ``s3://bucket/run1`` with the matching fsspec backend installed on every worker.
 """
@@ -45,7 +45,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from geomap.errors import GazetteerError, GeomapError, SourceError
-from geomap.gazetteer import DEFAULT_DIR, Gazetteer
+from geomap.gazetteer import Gazetteer, GazetteerDirs, curated_dirs
 from geomap.model import Article
 
 __all__ = ["extract_dask", "article_record", "gazetteer_for"]
@@ -63,15 +63,20 @@ def article_record(article: Article, gazetteer: Gazetteer, *, events: bool = Tru
     return {"id": article.id, "toponyms": [toponym_record(t, article if events else None) for t in toponyms]}
 
 
-def _spec(directory: Path | None, world: bool) -> tuple[str, bool, str]:
-    """What identifies a gazetteer across processes: its folder, its tier and a digest of its inputs."""
+def _spec(directory: GazetteerDirs, world: bool) -> tuple[tuple[str, ...], bool, str]:
+    """What identifies a gazetteer across processes: its added folders, its tier and a digest of its inputs."""
     from geomap.world import world_version
 
-    curated = Path(directory) if directory else DEFAULT_DIR
-    return (str(curated), world, world_version(curated))
+    if directory is None:
+        extra: tuple[str, ...] = ()
+    elif isinstance(directory, (str, Path)):
+        extra = (str(directory),)
+    else:
+        extra = tuple(str(folder) for folder in directory)
+    return (extra, world, world_version(curated_dirs([Path(folder) for folder in extra])))
 
 
-def gazetteer_for(spec: tuple[str, bool, str]) -> Gazetteer:
+def gazetteer_for(spec: tuple[tuple[str, ...], bool, str]) -> Gazetteer:
     """The gazetteer of ``spec`` in this process, loaded on first use and kept (one per worker process).
 
     Raises :class:`~geomap.errors.GazetteerError` when this process would build a different gazetteer
@@ -82,8 +87,8 @@ def gazetteer_for(spec: tuple[str, bool, str]) -> Gazetteer:
         return cached
     with _LOCK:
         if spec not in _GAZETTEERS:
-            directory, world, expected = spec
-            here = _spec(Path(directory), world)
+            extra, world, expected = spec
+            here = _spec(extra, world)
             if here != spec:
                 raise GazetteerError(
                     f"this worker's gazetteer inputs differ from the client's (digest {here[2]} here, {expected} "
@@ -91,7 +96,7 @@ def gazetteer_for(spec: tuple[str, bool, str]) -> Gazetteer:
                 )
             from geomap.api import load_gazetteer
 
-            _GAZETTEERS[spec] = load_gazetteer(Path(directory), world=world)
+            _GAZETTEERS[spec] = load_gazetteer([Path(folder) for folder in extra], world=world)
         return _GAZETTEERS[spec]
 
 
@@ -126,7 +131,7 @@ def extract_dask(
     *,
     scheduler: str = "local",
     partitions: int | None = None,
-    directory: Path | None = None,
+    directory: GazetteerDirs = None,
     world: bool = False,
     events: bool = True,
     workers: int | None = None,
@@ -150,7 +155,8 @@ def extract_dask(
         How many partitions (and files). Default: four per worker thread, so that a slow partition
         does not leave the other workers idle at the end. Ignored for a bag (it has its own).
     directory, world
-        Which gazetteer, as :func:`geomap.load_gazetteer` takes them.
+        Which gazetteer, as :func:`geomap.load_gazetteer` takes them (``directory``: folders added to
+        the built-in files; every worker must see the same paths).
     events
         Include each toponym's event type and date, as ``geomap extract`` does.
     workers

@@ -11,6 +11,7 @@ __all__ = [
     "SourceError",
     "GazetteerError",
     "RenderError",
+    "OfflineError",
     "StoreError",
     "GeocoderError",
     "EXIT_OK",
@@ -41,6 +42,11 @@ class GazetteerError(GeomapError, ValueError):
 
 class RenderError(GeomapError, RuntimeError):
     """The map cannot be rendered (for example the offline assets are not installed)."""
+
+
+class OfflineError(RenderError):
+    """A map made offline links a library geomap has no bundled copy of; the message names the URL,
+    the element and the fix (raised when the page is rendered, before anything is written)."""
 
 
 class StoreError(GeomapError, RuntimeError):

@@ -37,9 +37,10 @@ from pathlib import Path
 from geomap.errors import GeomapError
 from geomap.sentences import sentence_bounds
 
-__all__ = ["EVENT_TYPES", "EventType", "Lexicon", "LexiconError", "classify_event", "load_lexicon"]
+__all__ = [
+    "EVENT_TYPES", "EventType", "Lexicon", "LexiconError", "classify_event", "load_lexicon", "default_lexicon_path",
+]  # fmt: skip
 
-DEFAULT_LEXICON = Path(__file__).resolve().parents[1] / "gazetteer" / "event_types.toml"
 MENTION_ONLY = "mention_only"
 EVENT_TYPES = (
     "airstrike",
@@ -289,17 +290,32 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     Parameters
     ----------
     path : Path, optional
-        A TOML file in the format of ``gazetteer/event_types.toml`` (the default).
-        Pass another file to try a lexicon change without editing the shipped one.
+        A TOML file in the format of ``gazetteer/event_types.toml``; default: the built-in one
+        (:func:`default_lexicon_path`). Pass another file to try a lexicon change without editing
+        the shipped one.
 
     Raises
     ------
     LexiconError
         The file is missing, is not TOML, or lacks a required table.
+    GazetteerError
+        The built-in lexicon is not installed (a broken installation).
     """
-    if path is None:  # DEFAULT_LEXICON is already resolved: no file-system call per mention
-        return _load(str(DEFAULT_LEXICON))
+    if path is None:  # the built-in lexicon's path is looked up once: no file-system call per mention
+        return _load(_default_lexicon())
     return _load(str(Path(path).resolve()))
+
+
+def default_lexicon_path() -> Path:
+    """The built-in ``event_types.toml`` (package data ``geomap.data.gazetteer``) as a real file path."""
+    from geomap.paths import builtin_file
+
+    return builtin_file("event_types.toml")
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> str:
+    return str(default_lexicon_path().resolve())
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,27 @@ each key maps to an integer entry id, and the entry says what the key is: place 
 ids of every place that bears the name), demonyms, or exclusions (organisations such as
 "Radio Free Europe" that contain a place name but are not one).
 
-Curated data lives in plain TSV files under ``gazetteer/`` (see the README for the format):
-``places.tsv``, ``demonyms.tsv``, ``exclusions.tsv``. A malformed row raises
+Curated data lives in plain TSV files (see the README for the format): ``places.tsv``,
+``demonyms.tsv``, ``exclusions.tsv``, ``abbreviations.tsv``. The built-in ones ship as package data
+(the checkout's ``gazetteer/`` folder, see :mod:`geomap.paths`); the user's folder and ``--gazetteer``
+folders are read after them (:func:`curated_dirs`, :func:`read_curated`). A malformed row raises
 :class:`~geomap.errors.GazetteerError` naming file, line and column.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
+import fnmatch
 import hashlib
 import math
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TypeAlias
 
 import ahocorasick
 
@@ -33,7 +40,12 @@ __all__ = [
     "SpanIndex",
     "span_rows",
     "PLACE_COLUMNS",
-    "DEFAULT_DIR",
+    "GazetteerDirs",
+    "CuratedData",
+    "builtin_dir",
+    "curated_dirs",
+    "curated_files",
+    "read_curated",
     "load_places",
     "load_demonyms",
     "load_exclusions",
@@ -42,7 +54,12 @@ __all__ = [
     "case_pattern",
 ]
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "gazetteer"
+#: One gazetteer folder (a path, or the package-data folder as importlib.resources gives it), several
+#: (read in order), or None: the built-in data and then the user's folder (:func:`curated_dirs`).
+GazetteerDir: TypeAlias = "str | os.PathLike[str] | Traversable"
+GazetteerDirs: TypeAlias = "GazetteerDir | Sequence[GazetteerDir] | None"
+PLACES_GLOB = "*places*.tsv"
+OPTIONAL_FILES = ("demonyms.tsv", "exclusions.tsv", "abbreviations.tsv")
 PLACE_COLUMNS = ("id", "name", "aliases", "kind", "country", "admin1", "lat", "lon", "population", "source")
 DEMONYM_COLUMNS = ("demonym", "place_id")
 ABBREVIATION_COLUMNS = ("abbreviation", "place_id")
@@ -141,14 +158,25 @@ class SpanIndex:
 
 def span_rows(keys: Iterable[tuple[int, str]]) -> list[tuple[str, tuple[int, bool]]]:
     """``(span, (entry id or -1, goes on))`` for every key and word prefix, sorted by span."""
-    rows: dict[str, list] = {}
-    for eid, key in keys:
-        rows.setdefault(key, [-1, False])[0] = eid
+    return list(iter_span_rows(keys))
+
+
+def iter_span_rows(keys: Iterable[tuple[int, str]]) -> Iterator[tuple[str, tuple[int, bool]]]:
+    """:func:`span_rows` one row at a time (the world compile writes them straight into its store).
+
+    A key given twice keeps its last entry id. Memory: one dict of keys and one set of prefixes, no
+    object per row until it is yielded.
+    """
+    eids: dict[str, int] = dict((key, eid) for eid, key in keys)
+    goes_on: set[str] = set()
+    for key in eids:
         cut = key.find(" ", 1)
         while cut > 0:
-            rows.setdefault(key[:cut], [-1, False])[1] = True
+            goes_on.add(key[:cut])
             cut = key.find(" ", cut + 1)
-    return [(span, (eid, longer)) for span, (eid, longer) in sorted(rows.items())]
+    spans = sorted(eids.keys() | goes_on)
+    for span in spans:
+        yield span, (eids.get(span, -1), span in goes_on)
 
 
 class Gazetteer:
@@ -248,7 +276,7 @@ class Gazetteer:
 
 
 def name_entries(
-    places: Mapping[str, Place],
+    places: Mapping[str, Place] | Iterable[Place],
     *,
     demonyms: Iterable[tuple[str, str]] = (),
     exclusions: Iterable[tuple[str, str]] = (),
@@ -256,18 +284,27 @@ def name_entries(
 ) -> _EntryBuilder:
     """Every name of every kind, folded into entries: what both the in-memory and the compiled gazetteer index.
 
-    Demonyms and abbreviations of places that are not loaded are skipped (a curated-only load has no
-    US states for "La." to name).
+    ``places`` is a mapping by id, or a stream of places with distinct ids read once in order (the
+    world compile writes each place to its store as it passes, and keeps none). Demonyms and
+    abbreviations of places that are not loaded are skipped (a curated-only load has no US states for
+    "La." to name).
     """
     builder = _EntryBuilder()
-    for place in places.values():
+    if isinstance(places, Mapping):
+        known, seen = places, None
+        places = places.values()
+    else:
+        known = seen = set()
+    for place in places:
+        if seen is not None:
+            seen.add(place.id)
         for form in (place.name, *place.aliases):
             builder.add(form, ENTRY_PLACE, place.id)
     for demonym, place_id in demonyms:
-        if place_id in places:
+        if place_id in known:
             builder.add(demonym, ENTRY_DEMONYM, place_id)
     for abbreviation, place_id in abbreviations:
-        if place_id in places:
+        if place_id in known:
             builder.add(abbreviation, ENTRY_ABBREVIATION, place_id)
     for phrase, what in exclusions:
         builder.add(phrase, ENTRY_EXCLUDE, label=what)
@@ -276,29 +313,61 @@ def name_entries(
 
 class _EntryBuilder:
     """Collects forms per folded key: exclusions beat abbreviations, which beat demonyms ("Thai" is the
-    adjective before it is a village), which beat places."""
+    adjective before it is a village), which beat places.
+
+    Kept compact, since the world holds half a million keys: per key one tuple ``(type, label,
+    patterns, *place ids)``, the patterns a shared frozenset (a few hundred distinct sets);
+    :meth:`entries` and :meth:`pop_entries` turn them into :class:`Entry` objects.
+    """
 
     _RANK = {ENTRY_EXCLUDE: 0, ENTRY_ABBREVIATION: 1, ENTRY_DEMONYM: 2, ENTRY_PLACE: 3}
 
     def __init__(self) -> None:
-        self._by_key: dict[str, Entry] = {}
+        self._by_key: dict[str, tuple] = {}
         self._hash = hashlib.sha256()
+        self._pattern_sets: dict[tuple[frozenset, tuple[int, ...]], frozenset] = {}
 
     def add(self, form: str, type_: str, place_id: str = "", label: str = "") -> None:
         self._hash.update(f"{form}\t{type_}\t{place_id}\t{label}\n".encode())
+        by_key, rank = self._by_key, self._RANK
+        pattern = None
         for key in name_keys(form):
-            entry = self._by_key.get(key)
-            if entry is None or self._RANK[type_] < self._RANK[entry.type]:
-                entry = Entry(key=key, type=type_, label=label)
-                self._by_key[key] = entry
-            elif entry.type != type_:
+            found = by_key.get(key)
+            if found is None or rank[type_] < rank[found[0]]:
+                found = (type_, label, frozenset())  # a new entry (or one that replaces a weaker kind)
+            elif found[0] != type_:
                 continue
-            if place_id and place_id not in entry.place_ids:
-                entry.place_ids.append(place_id)
-            entry.patterns.add(case_pattern(form))
+            if place_id and place_id not in found[3:]:
+                found = (*found, place_id)
+            if pattern is None:
+                pattern = case_pattern(form)
+            if pattern not in found[2]:
+                found = (*found[:2], self._with(found[2], pattern), *found[3:])
+            by_key[key] = found
+
+    def _with(self, patterns: frozenset, pattern: tuple[int, ...]) -> frozenset:
+        """``patterns | {pattern}``, one shared object per distinct set."""
+        grown = self._pattern_sets.get((patterns, pattern))
+        if grown is None:
+            grown = self._pattern_sets[(patterns, pattern)] = patterns | {pattern}
+        return grown
+
+    def __len__(self) -> int:
+        return len(self._by_key)
 
     def entries(self) -> list[Entry]:
-        return [self._by_key[key] for key in sorted(self._by_key)]
+        return [self._entry(key, self._by_key[key]) for key in sorted(self._by_key)]
+
+    def pop_entries(self) -> Iterator[Entry]:
+        """:meth:`entries` one by one, each dropped from the builder as it is yielded (bounded memory)."""
+        by_key = self._by_key
+        for key in sorted(by_key):
+            yield self._entry(key, by_key.pop(key))
+
+    @staticmethod
+    def _entry(key: str, found: tuple) -> Entry:
+        type_, label, patterns, *ids = found
+        return Entry(key=key, type=type_, place_ids=ids, patterns=set(patterns), label=label)
 
     def digest(self) -> str:
         return self._hash.hexdigest()[:16]
@@ -402,30 +471,153 @@ def load_exclusions(path: Path) -> list[tuple[str, str]]:
     return [(row["phrase"], row["what"]) for _, row in _rows(path, EXCLUSION_COLUMNS)]
 
 
-def load_curated(directory: Path = DEFAULT_DIR) -> Gazetteer:
-    """The curated gazetteer of ``directory``: every ``*places*.tsv`` plus demonyms and exclusions."""
-    if not directory.is_dir():
-        raise GazetteerError(f"{directory}: gazetteer folder not found")
-    place_files = sorted(directory.glob("*places*.tsv"))
-    if not place_files:
-        raise GazetteerError(f"{directory}: no places TSV file (expected e.g. places.tsv)")
-    places = [place for path in place_files for place in load_places(path)]
-    demonyms = _optional(directory / "demonyms.tsv", load_demonyms)
-    exclusions = _optional(directory / "exclusions.tsv", load_exclusions)
-    _check_demonyms(directory / "demonyms.tsv", {p.id for p in places})
-    abbreviations = _optional(directory / "abbreviations.tsv", load_abbreviations)
-    return Gazetteer.from_records(places, demonyms=demonyms, exclusions=exclusions, abbreviations=abbreviations)
+# ---------------------------------------------------------------------------------------------
+# Which folders, and reading them in order
 
 
-def _check_demonyms(path: Path, known: set[str]) -> None:
+def builtin_dir() -> Traversable:
+    """The built-in curated gazetteer (package data); :class:`GazetteerError` when it is not installed."""
+    from geomap.paths import builtin_gazetteer_dir
+
+    return builtin_gazetteer_dir()
+
+
+def curated_dirs(extra: GazetteerDirs = None, *, user: bool = True) -> tuple[Traversable, ...]:
+    """The folders a load reads, in order: the built-in data, the user's folder, then ``extra``.
+
+    The user's folder (:func:`geomap.paths.user_gazetteer_dir`) counts when it holds a TSV file.
+    ``extra`` is one folder or a list (``--gazetteer``). A folder given twice is read once.
+    """
+    dirs = [builtin_dir()]
+    if user:
+        from geomap.paths import user_gazetteer_dir
+
+        own = user_gazetteer_dir()
+        if own.is_dir() and any(own.glob("*.tsv")):
+            dirs.append(own)
+    dirs.extend(_as_dirs(extra))
+    return _unique(dirs)
+
+
+def _as_dirs(value: GazetteerDirs) -> list[Traversable]:
+    if value is None:
+        return []
+    if isinstance(value, (str, os.PathLike)):
+        return [Path(value)]
+    if isinstance(value, Traversable):
+        return [value]
+    return [Path(item) if isinstance(item, (str, os.PathLike)) else item for item in value]
+
+
+def _unique(dirs: Iterable[Traversable]) -> tuple[Traversable, ...]:
+    seen: dict[str, Traversable] = {}
+    for directory in dirs:
+        key = str(directory.resolve()) if isinstance(directory, Path) else str(directory)
+        seen.setdefault(key, directory)
+    return tuple(seen.values())
+
+
+def _resolve(curated: GazetteerDirs) -> tuple[Traversable, ...]:
+    """None: :func:`curated_dirs`; one folder: only that folder; a list: those folders, in order."""
+    return curated_dirs() if curated is None else _unique(_as_dirs(curated))
+
+
+def _files(directory: Traversable, pattern: str) -> list[Traversable]:
+    return sorted((item for item in directory.iterdir() if fnmatch.fnmatchcase(item.name, pattern)), key=_name)
+
+
+def _name(item: Traversable) -> str:
+    return item.name
+
+
+def curated_files(curated: GazetteerDirs = None) -> Iterator[tuple[int, str, bytes]]:
+    """``(folder index, file name, bytes)`` of every TSV file of the folders, in reading order (for digests)."""
+    for index, directory in enumerate(_resolve(curated)):
+        if directory.is_dir():
+            for item in _files(directory, "*.tsv"):
+                yield index, item.name, item.read_bytes()
+
+
+@dataclass
+class CuratedData:
+    """The rows of the curated folders, merged: what both the curated and the world gazetteer index."""
+
+    places: list[Place]
+    demonyms: list[tuple[str, str]]
+    exclusions: list[tuple[str, str]]
+    abbreviations: list[tuple[str, str]]
+
+
+def read_curated(curated: GazetteerDirs = None) -> CuratedData:
+    """Read the curated folders in order (see :func:`curated_dirs`); the first one must hold a places file.
+
+    Precedence: the first row of a place id keeps its fields (built-in rows win); a later row with the
+    same id adds its name and aliases to that place; new ids add places. Demonyms, exclusions and
+    abbreviations of every folder are added. Every demonym must name a place of some folder.
+    """
+    places: dict[str, Place] = {}
+    data = CuratedData([], [], [], [])
+    demonym_files: list[Traversable] = []
+    for index, directory in enumerate(_resolve(curated)):
+        if not directory.is_dir():
+            raise GazetteerError(f"{directory}: gazetteer folder not found")
+        place_files = _files(directory, PLACES_GLOB)
+        if index == 0 and not place_files:
+            raise GazetteerError(f"{directory}: no places TSV file (expected e.g. places.tsv)")
+        if index > 0:
+            _check_extension(directory, place_files)
+        for path in place_files:
+            for place in load_places(path):
+                known = places.get(place.id)
+                places[place.id] = place if known is None else _with_names(known, place)
+        demonyms = directory.joinpath("demonyms.tsv")
+        if demonyms.is_file():
+            demonym_files.append(demonyms)
+        data.demonyms += _optional(demonyms, load_demonyms)
+        data.exclusions += _optional(directory.joinpath("exclusions.tsv"), load_exclusions)
+        data.abbreviations += _optional(directory.joinpath("abbreviations.tsv"), load_abbreviations)
+    for path in demonym_files:
+        _check_demonyms(path, set(places))
+    data.places = list(places.values())
+    return data
+
+
+def _check_extension(directory: Traversable, place_files: list[Traversable]) -> None:
+    """An added folder must hold gazetteer files, and no TSV file whose name geomap would ignore."""
+    known = {item.name for item in place_files} | set(OPTIONAL_FILES)
+    tsv = [item.name for item in _files(directory, "*.tsv")]
+    unknown = [name for name in tsv if name not in known]
+    expected = f"expected *places*.tsv, {', '.join(OPTIONAL_FILES)}"
+    if unknown:
+        raise GazetteerError(f"{directory / unknown[0]}: unknown gazetteer file ({expected})")
+    if not tsv:
+        raise GazetteerError(f"{directory}: no gazetteer TSV files ({expected})")
+
+
+def _with_names(place: Place, later: Place) -> Place:
+    names = [name for name in (later.name, *later.aliases) if name != place.name and name not in place.aliases]
+    return dataclasses.replace(place, aliases=(*place.aliases, *dict.fromkeys(names))) if names else place
+
+
+def load_curated(directory: GazetteerDirs = None) -> Gazetteer:
+    """The curated gazetteer: the built-in files and the user's folder (default), one folder, or several in order.
+
+    Each folder's ``*places*.tsv`` files, then ``demonyms.tsv``, ``exclusions.tsv`` and
+    ``abbreviations.tsv``; see :func:`read_curated` for the precedence.
+    """
+    data = read_curated(directory)
+    return Gazetteer.from_records(
+        data.places, demonyms=data.demonyms, exclusions=data.exclusions, abbreviations=data.abbreviations
+    )
+
+
+def _check_demonyms(path: Traversable, known: set[str]) -> None:
     """Every demonym must name a curated place: a typo in place_id would silently drop it."""
-    if not path.exists():
-        return
     for number, row in _rows(path, DEMONYM_COLUMNS):
         if row["place_id"] not in known:
             why = f"place_id {row['place_id']!r} is not in any places file"
             raise _column_error(path, number, DEMONYM_COLUMNS, row, "place_id", why)
 
 
-def _optional(path: Path, loader):
-    return loader(path) if path.exists() else []
+def _optional(path: Traversable, loader) -> list:
+    return loader(path) if path.is_file() else []

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from geomap.gazetteer import Gazetteer
@@ -26,7 +27,7 @@ from geomap.sentences import SentenceIndex
 
 __all__ = ["FEATURES", "features", "recognise", "load_model"]
 
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "recognizer.json"
+MODEL_PATH = resources.files("geomap.data") / "recognizer.json"  # package data (a Path unless zipped)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PREPOSITIONS = frozenset(

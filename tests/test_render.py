@@ -1,4 +1,4 @@
-"""Unit tests of geomap.render: determinism, escaping, grouping, demonyms, areas, errors."""
+"""Unit tests of the map (geomap.map): determinism, escaping, grouping, demonyms, areas, errors."""
 
 from __future__ import annotations
 
@@ -13,20 +13,15 @@ import pandas as pd
 import pytest
 from map_fixtures import HOSTILE_ID, ROOT, seed_and_hostile, seed_events
 
-from geomap import render_assets
-from geomap.render import (
+from geomap.map import render_map, save_map
+from geomap.map.assets import read_static
+from geomap.map.payload import (
     REQUIRED_COLUMNS,
     RenderError,
     _json_for_script,
+    build_basemap,
     build_payload,
     decode_payload,
-    render_map,
-    save_map,
-)
-
-needs_assets = pytest.mark.skipif(
-    not (render_assets.node_modules() / "leaflet").is_dir(),
-    reason=f"inline assets not installed: run `{render_assets.SETUP_HINT}`",
 )
 
 
@@ -42,13 +37,11 @@ def seed_payload() -> dict:
 # ---- determinism ----------------------------------------------------------------------------
 
 
-@needs_assets
 def test_same_table_gives_same_bytes() -> None:
     events = seed_and_hostile()
     assert render_map(events) == render_map(events.copy())
 
 
-@needs_assets
 def test_row_order_does_not_matter() -> None:
     events = seed_and_hostile()
     shuffled = events.sample(frac=1.0, random_state=7).reset_index(drop=True)
@@ -59,12 +52,11 @@ _SUBPROCESS = """
 import hashlib, sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from map_fixtures import seed_and_hostile
-from geomap.render import render_map
+from geomap.map import render_map
 print(hashlib.sha256(render_map(seed_and_hostile()).encode()).hexdigest())
 """
 
 
-@needs_assets
 def test_fresh_processes_with_different_hash_seeds_agree() -> None:
     code = _SUBPROCESS.format(root=str(ROOT), tests=str(ROOT / "tests"))
     digests = set()
@@ -76,7 +68,6 @@ def test_fresh_processes_with_different_hash_seeds_agree() -> None:
     assert len(digests) == 1
 
 
-@needs_assets
 def test_no_random_ids_or_timestamps() -> None:
     page = render_map(seed_events())
     assert not re.search(r"[0-9a-f]{32}", page.split("<style>", 1)[0])
@@ -86,10 +77,9 @@ def test_no_random_ids_or_timestamps() -> None:
 # ---- escaping -----------------------------------------------------------------------------------
 
 
-@needs_assets
 def test_hostile_text_cannot_close_the_data_script() -> None:
     page = render_map(seed_and_hostile(), title="<b>t</b>")
-    data = page.split('id="geomap-data">', 1)[1].split("</script>", 1)[0]
+    data = page.split('class="geomap-events"', 1)[1].split(">", 1)[1].split("</script>", 1)[0]
     assert re.fullmatch(r"[A-Za-z0-9+/=\n]+", data)  # base64 blocks, one per line: no markup can hide in them
     plain = _json_for_script(build_payload(seed_and_hostile(), boundaries=False))
     assert "<" not in plain and ">" not in plain and "&" not in plain  # and the JSON inside is escaped
@@ -104,7 +94,7 @@ def test_hostile_text_cannot_close_the_data_script() -> None:
 
 
 def test_javascript_uses_no_inner_html_for_text() -> None:
-    script = (ROOT / "geomap" / "templates" / "map.js").read_text(encoding="utf-8")
+    script = (ROOT / "geomap" / "map" / "static" / "geomap" / "events.js").read_text(encoding="utf-8")
     assert ".innerHTML" not in script
     assert "insertAdjacentHTML" not in script
 
@@ -167,7 +157,6 @@ def test_relation_is_kept_on_a_point(seed_payload: dict) -> None:
     assert rels == {"outskirts of"} and places["area"][kafr] == -1
 
 
-@needs_assets
 def test_regions_are_drawn_as_areas(seed_payload: dict) -> None:
     places = seed_payload["places"]
     area_ids = {places["id"][i] for i, a in enumerate(places["area"]) if a >= 0}
@@ -177,7 +166,7 @@ def test_regions_are_drawn_as_areas(seed_payload: dict) -> None:
     lons, lats = [x for x, _ in points], [y for _, y in points]
     assert 35.9 < min(lons) < 36.4 and 36.6 < max(lons) < 37.5  # the governorate, not Syria (42.4 E)
     assert 35.0 < min(lats) < 35.6 and 36.0 < max(lats) < 36.5
-    names = {f["properties"]["n"] for f in seed_payload["admin1"]["features"]}
+    names = {f["properties"]["n"] for f in build_basemap(["SY"])["admin1"]["features"]}
     assert "Idlib" in names
 
 
@@ -209,33 +198,30 @@ def test_unknown_assets_mode() -> None:
         render_map(seed_events(), assets="local")
 
 
-def test_missing_inline_assets_say_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GEOMAP_ASSETS_DIR", str(tmp_path))
-    with pytest.raises(RenderError, match=re.escape("npm ci --prefix geomap/assets")):
-        render_map(seed_events())
+def test_a_missing_bundled_file_says_reinstall() -> None:
+    with pytest.raises(RenderError, match="static/vendor/no-such-file.js is missing .*reinstall geomap"):
+        read_static("vendor/no-such-file.js")
     assert issubclass(RenderError, RuntimeError)
 
 
-def test_cdn_mode_links_pinned_versions() -> None:
+def test_cdn_mode_links_the_libraries_folium_and_geomap_declare() -> None:
     page = render_map(seed_events(), assets="cdn", boundaries=False)
-    versions = render_assets.pinned_versions()
-    assert f"https://cdn.jsdelivr.net/npm/leaflet@{versions['leaflet']}/dist/leaflet.js" in page
+    assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in page
+    assert "leaflet.markercluster@1.5.3/dist/leaflet.markercluster.js" in page
     assert "L.Control.extend" in page and len(page) < 200_000
 
 
-@needs_assets
 def test_inline_mode_references_no_remote_script_or_style() -> None:
     page = render_map(seed_events())
     assert not re.search(r"<(script|link)[^>]+(src|href)=", page)
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)
 
 
-@needs_assets
 def test_save_map_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
     target = tmp_path / "map.html"
     target.write_text("old")
     save_map(seed_events(), target, title="Idlib")
-    assert target.read_text(encoding="utf-8") == render_map(seed_events(), title="Idlib")
+    assert target.read_bytes() == render_map(seed_events(), title="Idlib").encode("utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
 
 
@@ -254,8 +240,9 @@ def test_required_columns_match_the_fixture() -> None:
 def test_without_boundaries_areas_become_pins() -> None:
     payload = build_payload(seed_events(), boundaries=False)
     assert set(payload["places"]["area"]) == {-1}
-    assert payload["world"] is None and payload["admin1"] is None
     assert payload["areas"]["features"] == []
+    page = render_map(seed_events(), boundaries=False)
+    assert 'class="geomap-basemap"' not in page and 'class="geomap-basemap"' in render_map(seed_events())
 
 
 def test_event_date_overrides_article_date() -> None:
@@ -271,3 +258,56 @@ def test_most_frequent_spelling_names_the_place() -> None:
     events.loc[maarat, "place_name"] = ["Maaret al-Numan", "Maarat al-Numan"]
     payload = build_payload(events, boundaries=False)
     assert payload["places"]["name"][payload["places"]["id"].index("167611")] == "Maarat al-Numan"
+
+
+# ---- the map is a folium map ----------------------------------------------------------------------
+
+
+def test_folium_map_is_a_folium_map_saved_byte_identical_twice(tmp_path: Path) -> None:
+    import folium
+
+    import geomap
+
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    geomap.folium_map(seed_events(), title="Idlib").save(first)
+    m = geomap.folium_map(seed_events(), title="Idlib")
+    assert isinstance(m, folium.Map)
+    m.save(second)
+    m.save(tmp_path / "c.html")
+    assert first.read_bytes() == second.read_bytes() == (tmp_path / "c.html").read_bytes()
+    assert first.read_bytes() == render_map(seed_events(), title="Idlib").encode("utf-8")
+
+
+def test_folium_map_shows_in_jupyter_through_folium() -> None:
+    import geomap
+
+    shown = geomap.folium_map(seed_events())._repr_html_()
+    assert shown.startswith("<div") and "<iframe srcdoc=" in shown and "geomap-events" in shown
+
+
+def test_event_layer_parts_can_be_switched_off() -> None:
+    import folium
+
+    import geomap
+
+    m = folium.Map(tiles=None)
+    layer = geomap.EventLayer(seed_events(), search=False, legend=False, time_filter=False, heatmap=False)
+    layer.add_to(m)
+    page = m.get_root().render()
+    assert "geomap.eventLayer(" in page
+    for part in ("geomap.searchBox(", "geomap.legend(", "geomap.timeFilter(", "geomap.heatmap("):
+        assert part not in page
+    geomap.SearchBox(layer).add_to(m)  # and added one by one
+    assert "geomap.searchBox(" in m.get_root().render()
+
+
+def test_folium_icon_libraries_load_only_when_a_map_uses_them() -> None:
+    import folium
+
+    import geomap
+
+    m = geomap.folium_map(seed_events(), online=True)
+    assert "bootstrap" not in m.get_root().render()
+    folium.Marker([35, 36], icon=folium.Icon(icon="info-sign")).add_to(m)
+    page = m.get_root().render()
+    assert "bootstrap@5.2.2" in page and "leaflet.awesome-markers" in page

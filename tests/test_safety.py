@@ -20,7 +20,7 @@ from geomap import api
 from geomap.cli import main
 from geomap.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
 from geomap.fileio import atomic_write_text
-from geomap.render import render_map
+from geomap.map import render_map
 from geomap.store import default_store_path
 
 ROOT = Path(__file__).resolve().parents[1]

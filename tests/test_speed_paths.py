@@ -303,7 +303,7 @@ def _event_sentences() -> list[str]:
     """
     import tomllib
 
-    from geomap.eventtype import DEFAULT_LEXICON
+    from geomap.eventtype import default_lexicon_path
     from tests.conftest import ROOT
 
     sentences = [s for path in sorted(SEEDS_DIR.glob("*.txt")) for s in re.split(r"(?<=[.!?])\s+", path.read_text())]
@@ -311,7 +311,7 @@ def _event_sentences() -> list[str]:
         for line in (ROOT / "bench" / "data" / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 sentences.append(line.split("|")[-1].replace("[[", "").replace("]]", "").strip())
-    lexicon = tomllib.loads(DEFAULT_LEXICON.read_text(encoding="utf-8"))
+    lexicon = tomllib.loads(default_lexicon_path().read_text(encoding="utf-8"))
     phrases = [
         phrase.replace("*", rng_suffix)
         for table in lexicon["types"].values()

@@ -9,11 +9,11 @@ import sqlite3
 import pytest
 from articlegen import write_articles
 
-from geomap import api, render
+from geomap import api
 from geomap.errors import StoreError
 from geomap.export import to_csv, to_geojson, to_parquet
 from geomap.gazetteer import load_curated
-from geomap.render import render_map
+from geomap.map import payload, render_map
 from geomap.store import MEMORY, Store, default_store_path
 
 
@@ -83,19 +83,19 @@ def test_one_new_article_re_encodes_one_part_of_the_map(tmp_path, gazetteer, mon
     out = tmp_path / "map.html"
     api.build_map([news], out, gazetteer=gazetteer)
     made: list[int] = []
-    real = render.build_part
+    real = payload.build_part
 
     def counting(records, **kwargs):
         made.append(len({r["article_id"] for r in records}))
         return real(records, **kwargs)
 
-    monkeypatch.setattr(render, "build_part", counting)
+    monkeypatch.setattr(payload, "build_part", counting)
     write_articles(news, 1, seed=7, start=5000)
     report = api.build_map([news], out, gazetteer=gazetteer)
     assert report.parsed == 1 and len(made) == 1 and 200 < made[0] < 400  # one part of ~275 articles
     fresh = scratch_events([news], gazetteer)
     assert out.read_text(encoding="utf-8") == render_map(fresh)  # byte-identical to a from-scratch render
-    assert len(render.decode_parts(out.read_text(encoding="utf-8"))[1]) == 4
+    assert len(payload.decode_parts(out.read_text(encoding="utf-8"))[1]) == 4
     assert (report.rows, report.mentions) == (len(fresh), int((fresh["type"] == "place").sum()))
 
 
@@ -261,13 +261,13 @@ def test_nothing_new_skips_rendering_but_a_touched_map_or_new_title_renders(tmp_
     write_articles(tmp_path / "news", 3)
     out = tmp_path / "map.html"
     renders: list[str] = []
-    real = render.render_page
+    real = api.map_from_blocks
 
-    def counting(head, geometry, parts, **kwargs):
+    def counting(blocks, **kwargs):
         renders.append(kwargs.get("title", ""))
-        return real(head, geometry, parts, **kwargs)
+        return real(blocks, **kwargs)
 
-    monkeypatch.setattr(render, "render_page", counting)
+    monkeypatch.setattr(api, "map_from_blocks", counting)
     first = api.build_map([tmp_path / "news"], out, gazetteer=gazetteer)
     written = out.read_bytes()
     again = api.build_map([tmp_path / "news"], out, gazetteer=gazetteer)
