@@ -100,7 +100,7 @@ def marker_cluster_page(events: pd.DataFrame) -> str:
     import folium
     from folium.plugins import MarkerCluster
 
-    fmap = folium.Map(location=[35, 40], zoom_start=6, tiles=None)
+    fmap = folium.Map(location=[35, 40], zoom_start=6, tiles=None, maxZoom=18)  # clustering needs a max zoom
     cluster = MarkerCluster().add_to(fmap)
     for lat, lon, name, popup in _place_popups(events):
         folium.Marker([lat, lon], popup=folium.Popup(popup, max_width=400), tooltip=name).add_to(cluster)
@@ -119,7 +119,7 @@ def fast_marker_cluster_page(events: pd.DataFrame) -> str:
     import folium
     from folium.plugins import FastMarkerCluster
 
-    fmap = folium.Map(location=[35, 40], zoom_start=6, tiles=None)
+    fmap = folium.Map(location=[35, 40], zoom_start=6, tiles=None, maxZoom=18)  # clustering needs a max zoom
     rows = [[float(lat), float(lon), popup] for lat, lon, _name, popup in _place_popups(events)]
     FastMarkerCluster(rows, callback=FAST_CALLBACK).add_to(fmap)
     return offline(fmap).get_root().render()

@@ -398,7 +398,7 @@ def _page_from_store(
     cached = opened.cached([geo_key]).get(geo_key)
     if cached is None:
         areas = payload.build_areas(inputs)
-        basemap = payload.encode_payload(payload.build_basemap(inputs["countries"])) if boundaries else None
+        basemap = payload.encoded_basemap(tuple(inputs["countries"])) if boundaries else None
         cached = json.dumps({"areas": payload.encode_payload(areas), "bounds": areas["bounds"], "basemap": basemap})
         opened.update_cache("geo:", [], {geo_key: cached})
     geometry = json.loads(cached)

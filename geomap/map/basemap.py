@@ -14,7 +14,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from geomap.map.element import TOPOJSON_CLIENT_JS, GeomapElement, content_id
-from geomap.map.payload import build_basemap, encode_payload
+from geomap.map.payload import encoded_basemap
 
 __all__ = ["VectorBasemap", "NATURAL_EARTH_ATTRIBUTION"]
 
@@ -62,7 +62,7 @@ class VectorBasemap(GeomapElement, Layer):
     ) -> None:
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = "VectorBasemap"
-        self.block = block if block is not None else encode_payload(build_basemap(sorted(set(countries))))
+        self.block = block if block is not None else encoded_basemap(tuple(sorted(set(countries))))
         self.options = {"admin1": True}
         self.layer_options = {"attribution": NATURAL_EARTH_ATTRIBUTION}
         self._id = content_id(self._name, name, self.block)

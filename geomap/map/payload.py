@@ -31,6 +31,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from geomap.errors import RenderError
@@ -55,6 +56,7 @@ __all__ = [
     "decode_payload",
     "encode_payload",
     "encode_table",
+    "encoded_basemap",
     "geometry_inputs",
     "merge_parts",
     "part_count",
@@ -397,6 +399,12 @@ def build_basemap(countries: list[str]) -> dict[str, Any]:
     return {"world": shapes.world_topology(), "admin1": _admin1_borders(countries)}
 
 
+@lru_cache(maxsize=8)
+def encoded_basemap(countries: tuple[str, ...]) -> str:
+    """:func:`build_basemap` encoded (cached: the same countries give the same ~0.8 MB block, 0.1 s to make)."""
+    return encode_payload(build_basemap(list(countries)))
+
+
 @dataclass(frozen=True)
 class Blocks:
     """A map's data as encoded blocks (:func:`encode_payload`): what the map elements embed.
@@ -564,7 +572,7 @@ def encode_table(events: pd.DataFrame, *, title: str = "geomap", boundaries: boo
         head=encode_payload(head),
         areas=encode_payload(areas),
         parts=tuple(encode_payload(part) for part in parts),
-        basemap=encode_payload(build_basemap(inputs["countries"])) if boundaries else None,
+        basemap=encoded_basemap(tuple(inputs["countries"])) if boundaries else None,
         bounds=areas["bounds"],
     )
 
