@@ -29,6 +29,7 @@ __all__ = [
     "TOPOJSON_CLIENT_JS",
     "AttachedControl",
     "GeomapElement",
+    "check_position",
     "content_id",
 ]
 
@@ -100,9 +101,7 @@ class AttachedControl(GeomapElement):
 
     def __init__(self, layer: Any, *, position: str | None = None) -> None:
         super().__init__()
-        position = position or self.default_position
-        if position not in POSITIONS:
-            raise ValueError(f"Expected position to be one of {sorted(POSITIONS)}, instead got: {position!r}.")
+        position = check_position(position or self.default_position)
         self._name = type(self).__name__
         self.layer = layer
         self.position = position
@@ -110,3 +109,10 @@ class AttachedControl(GeomapElement):
 
 
 POSITIONS = frozenset({"topleft", "topright", "bottomleft", "bottomright"})
+
+
+def check_position(position: str) -> str:
+    """``position`` if it is a Leaflet map corner, else a ValueError naming the choices."""
+    if position not in POSITIONS:
+        raise ValueError(f"Expected position to be one of {sorted(POSITIONS)}, instead got: {position!r}.")
+    return position

@@ -5,7 +5,7 @@ from __future__ import annotations
 from branca.element import MacroElement
 from folium.template import Template
 
-from geomap.map.element import POSITIONS, GeomapElement, content_id
+from geomap.map.element import GeomapElement, check_position, content_id
 
 __all__ = ["MapTitle"]
 
@@ -29,9 +29,7 @@ class MapTitle(GeomapElement, MacroElement):
 
     def __init__(self, text: str, *, position: str = "topright") -> None:
         super().__init__()
-        if position not in POSITIONS:
-            raise ValueError(f"Expected position to be one of {sorted(POSITIONS)}, instead got: {position!r}.")
         self._name = "MapTitle"
         self.text = text
-        self.position = position
+        self.position = check_position(position)
         self._id = content_id(self._name, text, position)
