@@ -15,9 +15,11 @@ articles::
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +30,7 @@ from geomap.errors import SourceError
 from geomap.events import EVENT_COLUMNS, article_rows, events_table, mention_event
 from geomap.export import write_export
 from geomap.extract import expect_text, find_mentions
-from geomap.fileio import atomic_write_text
+from geomap.fileio import atomic_write_text, check_output, is_stdout
 from geomap.gazetteer import Gazetteer, GazetteerDirs, curated_dirs, load_curated
 from geomap.geocode import Geocoder, resolve_unknown
 from geomap.map import payload
@@ -37,7 +39,7 @@ from geomap.model import Article, Toponym
 from geomap.recognize import recognise
 from geomap.resolve import resolve
 from geomap.sources import read_articles, source_paths
-from geomap.store import MEMORY, Store, StoreUpdate, default_store_path
+from geomap.store import MEMORY, Store, StoreUpdate, default_store_path, store_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,6 +119,16 @@ class BuildReport:
     parsed: int = 0
     rows: int = 0
     seconds: float = 0.0
+    #: What each stage did and how long it took, one line each (``geomap -v`` prints them).
+    stages: list[str] = field(default_factory=list)
+
+    @contextlib.contextmanager
+    def stage(self, name: str, detail: Callable[[], str] = lambda: ""):
+        """Time the ``with`` body as stage ``name``; ``detail()`` says what it did, once it is done."""
+        started = time.perf_counter()
+        yield
+        said = detail()
+        self.stages.append(f"{name}: {time.perf_counter() - started:.2f} s" + (f" ({said})" if said else ""))
 
     def summary(self) -> str:
         """One line for logs: ``12 articles (2 new, 1 changed, 0 removed, 9 unchanged), 40 mentions, ...``."""
@@ -198,27 +210,59 @@ def _through_store(
             on_skip(err)
 
     sources = list(sources)
-    files = source_paths(sources)  # a missing path or empty folder fails here, before a store is created
+    with report.stage("list sources", lambda: f"{len(files)} files"):
+        files = source_paths(sources)  # a missing path or empty folder fails here, before a store is created
     opened = store if isinstance(store, Store) else Store(MEMORY if store is None else store)
     version = pipeline_version(gaz) + (f":online-{geocoder.service}" if geocoder is not None else "")
     try:
-        update = opened.update(
-            sources, files=files, rows_for=rows_for, version=version, fields=fields, on_skip=skip, progress=progress
-        )
+        with report.stage("read and parse", lambda: _update_detail(update)):
+            update = opened.update(
+                sources, files=files, rows_for=rows_for, version=version, fields=fields, on_skip=skip,
+                progress=progress,
+            )  # fmt: skip
         if not update.files:
             raise SourceError("no readable article in the given sources; nothing was written")
         result = use(opened, update, version)
-    finally:
-        if opened is not store:
-            opened.close()
+    except sqlite3.Error as err:
+        _close(opened, store, failed=True)
+        raise store_error(opened.path, err) from err
+    except BaseException:
+        _close(opened, store, failed=True)
+        raise
+    _close(opened, store, failed=False)
     report.skipped.extend(update.skipped)
     report.articles, report.new, report.changed = update.articles, update.new, update.changed
     report.removed, report.unchanged, report.parsed = update.removed, update.unchanged, update.parsed
     return result
 
 
-def _changed(update: StoreUpdate) -> bool:
-    return bool(update.new or update.changed or update.removed or update.skipped)
+def _update_detail(update: StoreUpdate) -> str:
+    return (
+        f"{update.new} new, {update.changed} changed, {update.removed} removed, {update.unchanged} unchanged; "
+        f"{update.parsed} parsed, {len(update.skipped)} skipped"
+    )
+
+
+def _close(opened: Store, given: StoreArg, *, failed: bool) -> None:
+    """Close a store this call opened; after a failure, one this process created is removed again."""
+    if opened is given:
+        return
+    if failed:
+        opened.discard()
+    else:
+        opened.close()
+
+
+def _state_digest(listing: list[tuple[str, str]], version: str, options: str) -> str:
+    """What an output drawn from the store depends on: its articles (ids and content hashes), the
+    pipeline version and the output's options.
+
+    Why: the store commits articles before the outputs are written, so a build killed in between
+    leaves a store ahead of its map. Each output records the state it was drawn from, only after
+    it is written; a later build rewrites it whenever the store's state differs, even when the
+    sources brought nothing new.
+    """
+    return hashlib.sha256(json.dumps([version, options, listing], ensure_ascii=False).encode()).hexdigest()
 
 
 def events_for(
@@ -341,26 +385,30 @@ def build_map(
     """
     report = BuildReport()
     started = time.perf_counter()
+    check_output(output)  # a bad output fails now, not after the parsing
     store = default_store_path(output) if store is None else store
     output = Path(output)
     key = f"map:{output.resolve()}"
     options = json.dumps({"title": title, "assets": assets, "boundaries": boundaries}, sort_keys=True)
 
     def write(opened: Store, update: StoreUpdate, version: str) -> None:
+        listing = opened.listing(update.files)
+        state = _state_digest(listing, version, options)
         noted = opened.noted(key)
-        if noted is not None and not _changed(update) and output.exists():
+        if noted is not None and output.exists():
             recorded = json.loads(noted)
-            if recorded["options"] == options and recorded["sha256"] == _sha256(output):
+            if recorded.get("state") == state and recorded["sha256"] == _sha256(output):
                 report.rows, report.mentions, report.places = recorded["counts"]
-                return  # nothing changed and the map on disk is the one this store last wrote
-        page, counts = _page_from_store(
-            opened, update.files, version, title=title, assets=assets, boundaries=boundaries
-        )
-        atomic_write_text(output, page)
+                report.stages.append("render: skipped (the map on disk was drawn from this store state)")
+                return  # the map on disk is the one drawn from exactly this store state
+        with report.stage("render"):
+            page, counts = _page_from_store(opened, listing, version, title=title, assets=assets, boundaries=boundaries)
+        with report.stage("write", lambda: f"{len(page.encode('utf-8')) / 1e6:.2f} MB"):
+            atomic_write_text(output, page)
         report.rows, report.mentions, report.places = counts
         digest = hashlib.sha256(page.encode("utf-8")).hexdigest()
-        value = {"options": options, "sha256": digest, "counts": list(counts)}
-        opened.note(key, json.dumps(value, sort_keys=True))
+        value = {"state": state, "sha256": digest, "counts": list(counts)}
+        opened.note(key, json.dumps(value, sort_keys=True))  # only once the map is written
 
     _through_store(
         sources, write, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress,
@@ -371,9 +419,10 @@ def build_map(
 
 
 def _page_from_store(
-    opened: Store, files: list[str], version: str, *, title: str, assets: str, boundaries: bool
+    opened: Store, listing: list[tuple[str, str]], version: str, *, title: str, assets: str, boundaries: bool
 ) -> tuple[str, tuple[int, int, int]]:
-    """The map page of the stored articles of ``files``, re-encoding only the data parts that changed.
+    """The map page of the stored articles of ``listing`` (:meth:`Store.listing`), re-encoding only the
+    data parts that changed.
 
     Each part is cached in the store under a digest of what it is made of (its articles' ids and
     content hashes, the pipeline version, the number of parts and the renderer's code), so a part
@@ -388,7 +437,7 @@ def _page_from_store(
 
     encoded: list[str] = []
     summaries: list[dict] = []
-    for value in _cached_parts(opened, files, version, prefix="part:", code=_renderer_digest(), make=make):
+    for value in _cached_parts(opened, listing, version, prefix="part:", code=_renderer_digest(), make=make):
         summary_text, data = value.split("\n", 1)
         encoded.append(data)
         summaries.append(json.loads(summary_text))
@@ -431,21 +480,21 @@ def _table_from_store(opened: Store, files: list[str], version: str) -> pd.DataF
         opened.table(pairs).to_parquet(buffer, index=False)
         return buffer.getvalue()
 
-    blobs = _cached_parts(opened, files, version, prefix="table:", code=_table_digest(), make=make)
+    blobs = _cached_parts(opened, opened.listing(files), version, prefix="table:", code=_table_digest(), make=make)
     if not blobs:
         return opened.events(files)
     return _assemble_parts([pd.read_parquet(io.BytesIO(blob)) for blob in blobs])
 
 
-def _cached_parts(opened: Store, files: list[str], version: str, *, prefix: str, code: str, make) -> list:
-    """The value of each data part of ``files``, in part order: cached in the store, or ``make(pairs)`` and cached.
+def _cached_parts(opened: Store, listing: list[tuple[str, str]], version: str, *, prefix: str, code: str, make) -> list:
+    """The value of each data part of ``listing``, in part order: cached in the store, or ``make(pairs)`` and cached.
 
     A part's key is ``prefix`` plus a digest of its articles' ids and content hashes, the pipeline
     ``version``, the number of parts and ``code`` (a digest of the code that makes the value), so a
     value is re-made exactly when a from-scratch build would make it differently. Keys of parts no
     longer made are dropped.
     """
-    parts, buckets = payload.split_by_part(opened.listing(files), lambda pair: pair[0])
+    parts, buckets = payload.split_by_part(listing, lambda pair: pair[0])
     salt = json.dumps([code, version, parts])
     keys = {
         number: prefix + hashlib.sha256(json.dumps([salt, number, sorted(pairs)]).encode()).hexdigest()
@@ -527,12 +576,15 @@ def export(
     """
     report = BuildReport()
     started = time.perf_counter()
-    store = default_store_path(output) if store is None else store
+    check_output(output)
+    if store is None:  # standard output has no path to key a store by: a throw-away one
+        store = MEMORY if is_stdout(output) else default_store_path(output)
     events = events_for(
         sources, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress, report=report,
         geocoder=geocoder,
     )  # fmt: skip
-    write_export(events, Path(output), fmt=fmt, per=per)
+    with report.stage("write", lambda: f"{len(events)} rows as {fmt}"):
+        write_export(events, output, fmt=fmt, per=per)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -582,6 +634,7 @@ def extract(
 
     ``events=False`` leaves out the event type and date of each toponym (faster).
     """
+    check_output(output)
     articles = read_articles(sources, on_skip=on_skip)
     if not articles:
         raise SourceError("no readable article in the given sources; nothing was written")
@@ -590,5 +643,5 @@ def extract(
     for article, toponyms in parse_articles(articles, gaz, geocoder=geocoder):
         record = {"id": article.id, "toponyms": [toponym_record(t, article if events else None) for t in toponyms]}
         lines.append(json.dumps(record, ensure_ascii=False, sort_keys=False))
-    atomic_write_text(Path(output), "\n".join(lines) + "\n")
+    atomic_write_text(output, "\n".join(lines) + "\n")
     return len(articles)

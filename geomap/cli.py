@@ -100,20 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'geomap COMMAND --help' for each command's options and examples.",
     )
     parser.add_argument("--version", action="version", version=f"geomap {_version()}")
+    _level_options(parser, suffix="_before")
     _gazetteer_options(parser, dest="gazetteer", default=None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sources_help = "article files (.txt, .html, .json, .jsonl, RSS/Atom .xml/.rss/.atom) or folders"
     build = _command(commands, "build", "build an interactive HTML map from articles", _BUILD_EXAMPLES)
     build.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
-    build.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.html", help="map to write")
+    build.add_argument("-o", "--output", required=True, metavar="FILE.html", help="map to write ('-': standard output)")
     build.add_argument("--title", default="geomap", help="title of the map page")
     _store_options(build)
     _geocoder_options(build)
 
     extract = _command(commands, "extract", "write the toponyms of each article as JSON lines", _EXTRACT_EXAMPLES)
     extract.add_argument("sources", nargs="+", metavar="INPUT", help=sources_help)
-    extract.add_argument("-o", "--output", required=True, type=Path, metavar="PRED.jsonl")
+    extract.add_argument("-o", "--output", required=True, metavar="PRED.jsonl", help="'-': standard output")
     _geocoder_options(extract)
     extract.add_argument(
         "--dask", metavar="SCHEDULER|local", default=None,
@@ -122,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = _command(commands, "export", "write the events table as CSV, GeoJSON or Parquet", _EXPORT_EXAMPLES)
     export.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
-    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="'-': standard output (needs --format)")
     export.add_argument("--format", choices=FORMATS, default=None, help="default: from the output suffix")
     export.add_argument("--per", choices=PER, default="mention", help="GeoJSON features per mention or per place")
     _store_options(export)
@@ -215,18 +216,46 @@ def _command(
         epilog=examples,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    command.add_argument("-v", "--verbose", action="count", default=0, help="say more (repeatable)")
-    command.add_argument("-q", "--quiet", action="count", default=0, help="say less: -q no summary, -qq no skips")
+    _level_options(command, suffix="")
     if gazetteer_options:
         # A subparser's values replace the main parser's of the same dest: these land in their own dest.
         _gazetteer_options(command, dest="gazetteer_after", default=argparse.SUPPRESS)
     return command
 
 
+def _level_options(parser: argparse.ArgumentParser, *, suffix: str) -> None:
+    """-v/-q, accepted before the command (``suffix="_before"``) and after it; :func:`_parse` adds them up."""
+    parser.add_argument(
+        "-v", "--verbose", dest=f"verbose{suffix}", action="count", default=0,
+        help="say more: what each stage did and how long it took (repeatable)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-q", "--quiet", dest=f"quiet{suffix}", action="count", default=0,
+        help="say less: -q only errors and skipped inputs, -qq only errors",
+    )  # fmt: skip
+
+
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Parse, then merge the --gazetteer folders given before and after the command (in that order)."""
-    args = build_parser().parse_args(argv)
+    """Parse, merge what may come before or after the command, and check values argparse cannot.
+
+    A bad ``--field``, an output name that is empty, or an export whose format cannot be told are
+    usage errors: exit 2 with argparse's message, before anything runs.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
     args.gazetteer = [*(args.gazetteer or ()), *vars(args).pop("gazetteer_after", ())]
+    args.verbose = getattr(args, "verbose", 0) + vars(args).pop("verbose_before", 0)
+    args.quiet = getattr(args, "quiet", 0) + vars(args).pop("quiet_before", 0)
+    try:
+        args.fields = parse_field_options(getattr(args, "field", []))
+    except SourceError as err:
+        parser.error(str(err))
+    if getattr(args, "output", None) is not None and not str(args.output):
+        parser.error("argument -o/--output: expected a file name, not ''")
+    if args.command == "export":
+        args.format = args.format or Path(args.output).suffix.lstrip(".").lower()
+        if args.format not in FORMATS:
+            parser.error(f"{args.output}: cannot tell the format from the suffix; pass --format {'|'.join(FORMATS)}")
     return args
 
 
@@ -241,11 +270,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except GeomapError as err:
-        print(f"geomap: error: {err}", file=sys.stderr)
+        _print_line(f"geomap: error: {err}")
         return err.exit_code
     except KeyboardInterrupt:
-        print("geomap: interrupted; outputs left as they were", file=sys.stderr)
+        # Honest about what happened: every output is the old one or the new one, never half of
+        # one; work already committed to the store is kept, and the next run brings outputs up to date.
+        _print_line("geomap: interrupted; nothing was half-written, the next run completes the work")
         return 130
+
+
+def _print_line(message: str) -> None:
+    """One line on stderr, with what could forge another line or drive the terminal escaped.
+
+    File names are user data: a newline in a name must not print a fake ``geomap: wrote ...``
+    line, an escape sequence must not reach the terminal, and a name that is not UTF-8 must not
+    crash the message about it.
+    """
+    print(printable(message), file=sys.stderr)
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters as ``\\n``/``\\x1b`` escapes and undecodable bytes as ``\\xff``."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 class _Output:
@@ -257,7 +304,12 @@ class _Output:
 
     def say(self, message: str, *, level: int = 1) -> None:
         if self.level >= level:
-            print(f"geomap: {message}", file=sys.stderr)
+            _print_line(f"geomap: {message}")
+
+    def stages(self, report: api.BuildReport) -> None:
+        """``-v``: one line per stage of a build, with what it did and how long it took."""
+        for line in report.stages:
+            self.say(f"stage {line}", level=2)
 
     def skip(self, err: SourceError) -> None:
         self.skipped.append(err)
@@ -331,7 +383,7 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
         _eval(args, out)
         return EXIT_OK
     gazetteer = _load_gazetteer(args, out, lazy=args.command in ("build", "export", "watch"))
-    fields = parse_field_options(getattr(args, "field", []))
+    fields = args.fields
     if args.command == "build":
         out.say(f"store {args.store or api.default_store_path(args.output)}", level=2)
         with out.progress() as progress:
@@ -339,7 +391,8 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
                 args.sources, args.output, gazetteer=gazetteer, title=args.title, store=args.store, fields=fields,
                 on_skip=out.skip, progress=progress, geocoder=geocoder,
             )  # fmt: skip
-        out.say(f"wrote {args.output}: {report.summary()}")
+        out.stages(report)
+        out.say(f"wrote {_shown_output(args.output)}: {report.summary()}")
         out.say(f"parsed {report.parsed} articles, {report.rows} rows", level=2)
     elif args.command == "extract":
         started = time.perf_counter()
@@ -352,19 +405,15 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
             )  # fmt: skip
         else:
             count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip, geocoder=geocoder)
-        out.say(f"wrote {args.output}: {count} articles in {time.perf_counter() - started:.1f} s")
+        out.say(f"wrote {_shown_output(args.output)}: {count} articles in {time.perf_counter() - started:.1f} s")
     elif args.command == "export":
-        fmt = args.format or args.output.suffix.lstrip(".").lower()
-        if fmt not in FORMATS:
-            raise GeomapError(
-                f"{args.output}: cannot tell the format from the suffix; pass --format {'|'.join(FORMATS)}"
-            )
         with out.progress() as progress:
             report = api.export(
-                args.sources, args.output, fmt=fmt, per=args.per, gazetteer=gazetteer, store=args.store,
+                args.sources, args.output, fmt=args.format, per=args.per, gazetteer=gazetteer, store=args.store,
                 fields=fields, on_skip=out.skip, progress=progress,
             )  # fmt: skip
-        out.say(f"wrote {args.output}: {report.rows} rows; {report.summary()}")
+        out.stages(report)
+        out.say(f"wrote {_shown_output(args.output)}: {report.rows} rows; {report.summary()}")
     elif args.command == "watch":
         from geomap.watch import watch
 
@@ -373,6 +422,10 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
             debounce=args.debounce, say=out.say, on_skip=out.skip,
         )  # fmt: skip
     return EXIT_PARTIAL if out.skipped else EXIT_OK
+
+
+def _shown_output(output: str) -> str:
+    return "standard output" if output == "-" else output
 
 
 def _load_gazetteer(args: argparse.Namespace, out: _Output, *, lazy: bool = False):

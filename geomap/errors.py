@@ -13,6 +13,7 @@ __all__ = [
     "RenderError",
     "OfflineError",
     "StoreError",
+    "OutputError",
     "GeocoderError",
     "EXIT_OK",
     "EXIT_ERROR",
@@ -51,6 +52,11 @@ class OfflineError(RenderError):
 
 class StoreError(GeomapError, RuntimeError):
     """The local store is locked by another build, or unusable."""
+
+
+class OutputError(GeomapError, RuntimeError):
+    """An output cannot be written (a folder, a read-only folder, a full disk, a name too long); the
+    message names the path and the cause, and nothing was half-written (see :mod:`geomap.fileio`)."""
 
 
 class GeocoderError(GeomapError, RuntimeError):

@@ -22,16 +22,25 @@ every article is re-resolved on the next update (all of them, not only those a c
 
 Safety: WAL mode; an article's rows are replaced inside one transaction, and work is committed in
 small batches, so a process killed at any point leaves a consistent store and the next run resumes.
-One writer at a time: ``<store>.lock`` is taken with ``filelock`` (timeout 0) and a second build
-fails at once with :class:`~geomap.errors.StoreError`.
+One writer at a time: ``<store>.lock`` is taken (an OS lock, released by the kernel when a process
+dies; the file holds the holder's pid and is removed on release) and a second build fails at once
+with :class:`~geomap.errors.StoreError`. A store this process created is removed again when the
+build fails (:meth:`Store.discard`), so a failed first build leaves nothing behind.
+
+Where: a store the caller names, else :func:`default_store_path`, in the cache folder
+(``$GEOMAP_STORE_DIR``, else ``stores/`` in :func:`geomap.paths.cache_dir`), so nothing but the
+outputs appears next to the outputs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,7 +56,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-__all__ = ["SCHEMA_VERSION", "MEMORY", "Store", "StoreUpdate", "article_hash", "default_store_path"]
+__all__ = ["SCHEMA_VERSION", "MEMORY", "Store", "StoreUpdate", "article_hash", "default_store_path", "stores_dir"]
 
 SCHEMA_VERSION = 2
 #: Pass as ``path`` for a throw-away store that lives in memory (no file, no lock).
@@ -75,9 +84,30 @@ _MIGRATIONS = {1: "CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value
 
 
 def default_store_path(output: str | Path) -> Path:
-    """``maps/index.html`` -> ``maps/index.html.geomap.sqlite``: the store lives next to what it feeds."""
+    """The store of an output when none is named: ``<cache>/stores/<output name>-<digest of its path>.sqlite``.
+
+    Keyed by the output's resolved path, so each map or export keeps its own store and re-runs find
+    it. A store from geomap 0.x next to the output (``maps/index.html.geomap.sqlite``) is still used
+    when it exists, so an upgrade does not re-parse everything.
+    """
     output = Path(output)
-    return output.with_name(output.name + ".geomap.sqlite")
+    legacy = output.with_name(output.name + ".geomap.sqlite")
+    with contextlib.suppress(OSError):  # a name too long for a suffix cannot have a legacy store
+        if legacy.is_file():
+            return legacy
+    resolved = os.path.realpath(output)
+    digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:16]
+    name = os.fsencode(output.name)[:64].decode("utf-8", "ignore") or "output"
+    return stores_dir() / f"{name}-{digest}.sqlite"
+
+
+def stores_dir() -> Path:
+    """Where default stores live: ``$GEOMAP_STORE_DIR``, else ``stores/`` in the cache folder."""
+    if os.environ.get("GEOMAP_STORE_DIR"):
+        return Path(os.environ["GEOMAP_STORE_DIR"]).expanduser()
+    from geomap.paths import cache_dir
+
+    return cache_dir() / "stores"
 
 
 def article_hash(article: Article) -> str:
@@ -124,19 +154,23 @@ class Store:
     def __init__(self, path: str | Path, *, lock: bool = True) -> None:
         self.path = path if path == MEMORY else Path(path)
         self._lock = None
+        #: True when this process made the file: :meth:`discard` may then remove it.
+        self.created = self.path != MEMORY and not self.path.exists()
         if self.path != MEMORY:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(f"{self.path}: cannot create the store's folder ({err.strerror})") from err
             if lock:
-                self._lock = _acquire_lock(self.path)
+                self._lock = _StoreLock.acquire(self.path)
         try:
             self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=5.0)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._init_schema()
-        except sqlite3.DatabaseError as err:
+        except sqlite3.Error as err:
             self._release()
-            why = f"not a usable geomap store ({err}); delete it to rebuild from sources"
-            raise StoreError(f"{self.path}: {why}") from err
+            raise store_error(self.path, err) from err
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -157,6 +191,18 @@ class Store:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+    def discard(self) -> None:
+        """Close, and remove the store if this process created it (a failed first build leaves nothing)."""
+        if not self.created:
+            self.close()
+            return
+        db, self._db = getattr(self, "_db", None), None
+        if db is not None:
+            db.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._release()
 
     def _init_schema(self) -> None:
         found = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -471,21 +517,121 @@ class _Batch:
             self._open = False
 
 
-def _acquire_lock(path: Path):
+def store_error(path: str | Path, err: sqlite3.Error) -> StoreError:
+    """A SQLite error as one line that says what is wrong and what to do, without the store's bytes.
+
+    Only real damage (not a database, malformed pages, a missing table) advises deleting the store;
+    a read-only folder or a full disk must never make a user delete a healthy store.
+    """
+    message = _printable(str(err))
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
+        why = "another process is using it; try again when it finishes"
+    elif "full" in lowered:
+        why = "the disk is full"
+    elif "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+        folder = Path(path).parent
+        why = f"cannot write the store in {folder} ({message}); pass --store with a writable path"
+    elif isinstance(err, sqlite3.DatabaseError) and (
+        "not a database" in lowered
+        or "malformed" in lowered
+        or "no such table" in lowered
+        or "corrupt" in lowered
+        or "no such column" in lowered
+    ):
+        why = f"not a usable geomap store ({message}); delete it to rebuild from sources"
+    else:
+        why = f"store error ({message})"
+    return StoreError(f"{path}: {why}")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters and undecodable bytes escaped (SQLite quotes damaged pages)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)[:200]
+
+
+class _StoreLock:
+    """``<store>.lock``: an exclusive OS lock (``flock``) that a killed holder cannot leave behind.
+
+    The file holds the holder's pid (for the "in use" message) and is removed on release. Removing
+    a lock file is safe only with the check in :meth:`acquire`: a process that locked a file another
+    one has just removed sees that its file is no longer the one at the path, and tries again.
+    Without ``fcntl`` (Windows), ``filelock`` is used and the file stays.
+    """
+
+    def __init__(self, path: Path, handle) -> None:
+        self.path = path
+        self._handle = handle
+
+    @classmethod
+    def acquire(cls, store: Path) -> _StoreLock:
+        path = Path(f"{store}.lock")
+        if sys.platform == "win32":  # pragma: no cover - no fcntl
+            return cls(path, _filelock(path, store))
+        import fcntl
+
+        for _ in range(50):
+            try:
+                handle = open(path, "a+", encoding="ascii")  # noqa: SIM115 - held until release()
+            except OSError as err:
+                raise StoreError(f"{store}: cannot create the store's lock ({err.strerror})") from err
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                handle.close()
+                if err.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise StoreError(f"{store}: cannot lock the store ({err.strerror})") from err
+                raise StoreError(
+                    f"another geomap build is using {store} (pid {_holder(path)}); try again when it finishes"
+                ) from None
+            if _same_file(handle, path):
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"{os.getpid()}\n")
+                handle.flush()
+                return cls(path, handle)
+            handle.close()  # the holder removed the file between our open and our lock: take the new one
+        raise StoreError(f"{store}: cannot lock the store (its lock file keeps changing)")
+
+    def release(self) -> None:
+        if hasattr(self._handle, "release"):  # pragma: no cover - filelock
+            self._handle.release()
+            return
+        try:
+            if _same_file(self._handle, self.path):
+                self.path.unlink()  # while still locked: a waiter then sees a different file
+        finally:
+            self._handle.close()  # closing releases the flock
+
+
+def _same_file(handle, path: Path) -> bool:
+    try:
+        at_path = os.stat(path)
+    except OSError:
+        return False
+    mine = os.fstat(handle.fileno())
+    return (mine.st_dev, mine.st_ino) == (at_path.st_dev, at_path.st_ino)
+
+
+def _holder(lock_path: Path) -> str:
+    """The pid in the lock file (the holder writes it right after taking the lock), or "?"."""
+    for _ in range(20):
+        try:
+            pid = lock_path.read_text(encoding="ascii", errors="replace").strip()
+        except OSError:
+            pid = ""
+        if pid:
+            return pid
+        time.sleep(0.01)
+    return "?"
+
+
+def _filelock(path: Path, store: Path):  # pragma: no cover - Windows only
     from filelock import FileLock, Timeout
 
-    lock_path = Path(f"{path}.lock")
-    lock = FileLock(str(lock_path), timeout=0)
+    lock = FileLock(str(path), timeout=0)
     try:
         lock.acquire()
     except Timeout:
-        pid = "?"
-        for _ in range(20):  # the holder writes its pid right after taking the lock
-            pid = lock_path.read_text(encoding="ascii", errors="replace").strip() or "?"
-            if pid != "?":
-                break
-            time.sleep(0.01)
-        raise StoreError(f"another geomap build is using {path} (pid {pid}); try again when it finishes") from None
-    with open(lock_path, "w", encoding="ascii") as handle:  # we hold the flock; the inode stays the same
-        handle.write(f"{os.getpid()}\n")
+        raise StoreError(f"another geomap build is using {store}; try again when it finishes") from None
     return lock

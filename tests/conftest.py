@@ -32,6 +32,21 @@ def _no_user_gazetteer(tmp_path_factory: pytest.TempPathFactory):
         os.environ["GEOMAP_GAZETTEER_DIR"] = old
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _stores_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory):
+    """Default stores live in the user cache folder; tests keep theirs in one temporary folder
+    (an environment variable, so that the geomap processes tests start agree on it)."""
+    import os
+
+    old = os.environ.get("GEOMAP_STORE_DIR")
+    os.environ["GEOMAP_STORE_DIR"] = str(tmp_path_factory.mktemp("stores"))
+    yield
+    if old is None:
+        os.environ.pop("GEOMAP_STORE_DIR", None)
+    else:
+        os.environ["GEOMAP_STORE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
     """The committed curated gazetteer of this worktree (not the installed package's data)."""

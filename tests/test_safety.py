@@ -18,19 +18,23 @@ from articlegen import write_articles
 
 from geomap import api
 from geomap.cli import main
-from geomap.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
+from geomap.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, OutputError
 from geomap.fileio import atomic_write_text
 from geomap.map import render_map
 from geomap.store import default_store_path
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def child_env() -> dict[str, str]:
+    """The environment of geomap processes: read when they start (conftest sets the store folder)."""
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def geomap_process(*args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "geomap", "--curated-only", *args],
-        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw,
+        env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw,
     )  # fmt: skip
 
 
@@ -88,7 +92,7 @@ def test_second_build_is_refused_while_the_store_is_in_use(tmp_path, gazetteer):
     hold = f"import sys; from geomap.store import Store; s = Store({str(store)!r}); sys.stdin.read()"
     holder = subprocess.Popen(
         [sys.executable, "-c", hold],
-        env=ENV, stdin=subprocess.PIPE, text=True,
+        env=child_env(), stdin=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         wait_for(lambda: lock_holder(store, holder.pid))
@@ -160,7 +164,7 @@ def test_atomic_write_keeps_the_old_file_when_the_write_fails(tmp_path, monkeypa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=f"^{path}: cannot write \\(No space left on device\\)$"):
         atomic_write_text(path, "new")
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
