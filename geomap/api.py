@@ -119,6 +119,10 @@ class BuildReport:
     parsed: int = 0
     rows: int = 0
     seconds: float = 0.0
+    #: Articles whose online lookups failed: parsed again on the next run.
+    retry: int = 0
+    #: Names the opt-in online geocoder could not look up (the service failed).
+    lookups_failed: int = 0
     #: What each stage did and how long it took, one line each (``geomap -v`` prints them).
     stages: list[str] = field(default_factory=list)
 
@@ -132,10 +136,11 @@ class BuildReport:
 
     def summary(self) -> str:
         """One line for logs: ``12 articles (2 new, 1 changed, 0 removed, 9 unchanged), 40 mentions, ...``."""
+        lookups = f", {self.lookups_failed} names not looked up (retried next run)" if self.lookups_failed else ""
         return (
             f"{self.articles} articles ({self.new} new, {self.changed} changed, {self.removed} removed, "
             f"{self.unchanged} unchanged), {self.mentions} mentions, {self.places} places, "
-            f"{len(self.skipped)} skipped, {self.seconds:.1f} s"
+            f"{len(self.skipped)} skipped{lookups}, {self.seconds:.1f} s"
         )
 
 
@@ -202,8 +207,15 @@ def _through_store(
     """Bring the store in line with ``sources``, then ``use(store, update, version)`` while it is open and locked."""
     gaz = gazetteer if gazetteer is not None else lazy_gazetteer()
 
+    failures_seen = [_failure_count(geocoder)]
+
     def rows_for(article: Article) -> list[dict]:
+        failures_seen[0] = _failure_count(geocoder)
         return article_rows(article, _geoparse(article.text, _loaded(gaz), geocoder))
+
+    def incomplete() -> bool:
+        """Did the online geocoder fail on one of this article's names? Then it is parsed again next run."""
+        return _failure_count(geocoder) > failures_seen[0]
 
     def skip(err: SourceError) -> None:
         if on_skip:
@@ -218,7 +230,7 @@ def _through_store(
         with report.stage("read and parse", lambda: _update_detail(update)):
             update = opened.update(
                 sources, files=files, rows_for=rows_for, version=version, fields=fields, on_skip=skip,
-                progress=progress,
+                progress=progress, incomplete=incomplete if geocoder is not None else None,
             )  # fmt: skip
         if not update.files:
             raise SourceError("no readable article in the given sources; nothing was written")
@@ -233,7 +245,14 @@ def _through_store(
     report.skipped.extend(update.skipped)
     report.articles, report.new, report.changed = update.articles, update.new, update.changed
     report.removed, report.unchanged, report.parsed = update.removed, update.unchanged, update.parsed
+    report.retry = update.retry
+    report.lookups_failed = getattr(geocoder, "failed_lookups", 0)
     return result
+
+
+def _failure_count(geocoder: Geocoder | None) -> int:
+    """How many lookups the geocoder failed so far (0 for none, or a geocoder that does not count)."""
+    return getattr(geocoder, "failure_count", 0) if geocoder is not None else 0
 
 
 def _update_detail(update: StoreUpdate) -> str:
@@ -253,7 +272,7 @@ def _close(opened: Store, given: StoreArg, *, failed: bool) -> None:
         opened.close()
 
 
-def _state_digest(listing: list[tuple[str, str]], version: str, options: str) -> str:
+def _state_digest(opened: Store, listing: list[tuple[str, str]], version: str, options: str) -> str:
     """What an output drawn from the store depends on: its articles (ids and content hashes), the
     pipeline version and the output's options.
 
@@ -262,7 +281,10 @@ def _state_digest(listing: list[tuple[str, str]], version: str, options: str) ->
     it is written; a later build rewrites it whenever the store's state differs, even when the
     sources brought nothing new.
     """
-    return hashlib.sha256(json.dumps([version, options, listing], ensure_ascii=False).encode()).hexdigest()
+    attempts = opened.incomplete()
+    incomplete = sorted((digest, attempts[digest]) for _, digest in listing if digest in attempts)
+    state = [version, options, listing, incomplete]
+    return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
 
 
 def events_for(
@@ -393,7 +415,7 @@ def build_map(
 
     def write(opened: Store, update: StoreUpdate, version: str) -> None:
         listing = opened.listing(update.files)
-        state = _state_digest(listing, version, options)
+        state = _state_digest(opened, listing, version, options)
         noted = opened.noted(key)
         if noted is not None and output.exists():
             recorded = json.loads(noted)
@@ -496,10 +518,13 @@ def _cached_parts(opened: Store, listing: list[tuple[str, str]], version: str, *
     """
     parts, buckets = payload.split_by_part(listing, lambda pair: pair[0])
     salt = json.dumps([code, version, parts])
-    keys = {
-        number: prefix + hashlib.sha256(json.dumps([salt, number, sorted(pairs)]).encode()).hexdigest()
-        for number, pairs in buckets.items()
-    }
+    incomplete = opened.incomplete()  # rows that change without their hash: never reused from the cache
+
+    def key(number: int, pairs: list[tuple[str, str]]) -> str:
+        redo = sorted((digest, incomplete[digest]) for _, digest in pairs if digest in incomplete)
+        return prefix + hashlib.sha256(json.dumps([salt, number, sorted(pairs), redo]).encode()).hexdigest()
+
+    keys = {number: key(number, pairs) for number, pairs in buckets.items()}
     cached = opened.cached(keys.values())
     new: dict[str, str | bytes] = {}
     values = []

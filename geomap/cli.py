@@ -363,14 +363,24 @@ def _run(args: argparse.Namespace) -> int:
         return _run_command(args, None)
     from geomap.geocode import GeocoderDegradedWarning
 
+    code = EXIT_OK
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", GeocoderDegradedWarning)  # said once below, as a CLI line
-            return _run_command(args, geocoder)
+            code = _run_command(args, geocoder)
     finally:
         geocoder.close()
         if geocoder.failure:
-            print(f"geomap: warning: {geocoder.failure}", file=sys.stderr)
+            _print_line(f"geomap: warning: {geocoder.failure}{_lookups_left(args, geocoder.failed_lookups)}")
+    # Names left unresolved because the service failed are a partial result, not success.
+    return EXIT_PARTIAL if code == EXIT_OK and geocoder.failed_lookups else code
+
+
+def _lookups_left(args: argparse.Namespace, count: int) -> str:
+    if not count:
+        return ""
+    again = "; asked again on the next run" if args.command in ("build", "export", "watch") else ""
+    return f"; {count} name{'s' * (count != 1)} could not be looked up{again}"
 
 
 def _run_command(args: argparse.Namespace, geocoder) -> int:

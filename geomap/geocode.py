@@ -8,15 +8,20 @@ those names are looked up online, once each:
 1. :func:`unknown_place_names` finds candidate names the gazetteer did not match, conservatively
    (precision first: a wrong lookup puts a wrong dot on the map and costs a request);
 2. :class:`OnlineGeocoder` asks the service through geopy's ``RateLimiter`` (one request a second by
-   default, no retries), with a timeout and a custom user agent, and keeps every answer, "not found"
-   included, in a persistent SQLite cache, so a re-run sends nothing it has asked before;
+   default), with a timeout and a custom user agent, and keeps every answer, "not found" included,
+   in a persistent SQLite cache, so a re-run sends nothing it has asked before ("not found" is
+   asked again after 30 days: the map may have gained the place);
 3. :func:`resolve_unknown` adds what was found to the article's toponyms (confidence 0.5).
 
-Failures (HTTP 429 or 5xx, timeouts, no network, bad JSON) never stop a build: the geocoder is
-marked ``degraded``, sends no more requests this run, warns once (:class:`GeocoderDegradedWarning`,
-and :attr:`OnlineGeocoder.failure` for the CLI) and the offline results stand. Misconfiguration (an
-unknown service, a missing or sample user agent) raises :class:`~geomap.errors.GeocoderError` in
-``__init__``, with the fix in the message.
+Failures never stop a build. A transient one (HTTP 429, 408 or 5xx, a timeout, no connection, bad
+JSON) is asked again, twice by default, after 2 s, then 4 s; a refusal (another 4xx, e.g. 403 for
+a blocked user agent) is not. When the retries are spent, the geocoder is marked ``degraded``,
+sends no more requests this run, warns once (:class:`GeocoderDegradedWarning`, and
+:attr:`OnlineGeocoder.failure` for the CLI) and the offline results stand. A failure is never
+cached: the names it cost are in :attr:`OnlineGeocoder.failed_names` (and counted by
+``failure_count``), so a caller can parse the affected articles again next run, when they are
+asked again. Misconfiguration (an unknown service, a missing or sample user agent) raises
+:class:`~geomap.errors.GeocoderError` in ``__init__``, with the fix in the message.
 
 Privacy: the candidate names (not the articles) are sent to the service, with the country the
 article is about; the service's usage policy applies (Nominatim: at most one request a second, a
@@ -34,7 +39,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from geomap.errors import GeocoderError
@@ -42,9 +47,12 @@ from geomap.model import ADMIN_KINDS, Place, Toponym
 from geomap.normalize import fold_name
 from geomap.resolve import relation_of
 
+if TYPE_CHECKING:
+    from geopy.location import Location
+
 __all__ = [
     "OnlineGeocoder", "GeocoderDegradedWarning", "unknown_place_names", "resolve_unknown", "parse_service_url",
-    "ONLINE_CONFIDENCE", "EXAMPLE_USER_AGENT",
+    "ONLINE_CONFIDENCE", "EXAMPLE_USER_AGENT", "NOT_FOUND_TTL",
 ]  # fmt: skip
 
 #: The confidence of a toponym found online: the service's first answer, no disambiguation.
@@ -55,6 +63,10 @@ _SAMPLE_USER_AGENTS = frozenset(
     ["my-application", "my_app/1", "my_user_agent/1.0", "specify_your_app_name_here", EXAMPLE_USER_AGENT]
 )
 _SUGGESTED_SERVICES = ("nominatim", "photon", "arcgis")
+#: How long a "not found" answer is trusted (30 days): the map may gain the place, so ask again then.
+NOT_FOUND_TTL = 30 * 24 * 3600.0
+#: The longest ``Retry-After`` worth waiting for within a run; a longer one degrades at once.
+_MAX_RETRY_AFTER = 60.0
 
 
 class GeocoderDegradedWarning(UserWarning):
@@ -261,7 +273,7 @@ class Geocoder(Protocol):
 
 
 class OnlineGeocoder:
-    """A geopy geocoder behind a rate limiter, a persistent cache and a once-per-run failure switch.
+    """A geopy geocoder behind a rate limiter, retries, a persistent cache and a once-per-run failure switch.
 
     Parameters
     ----------
@@ -273,18 +285,46 @@ class OnlineGeocoder:
         required (Nominatim's usage policy); geopy's sample agents are rejected.
     cache_path
         The SQLite cache (created if missing). Every answer is kept, "not found" included, with
-        the time it was fetched; delete the file to ask again.
+        the time it was fetched; a failure is not an answer and is never kept. Delete the file to
+        ask everything again.
     min_delay_seconds
         At least this long between two requests (Nominatim's policy: 1 request a second).
     timeout
-        Seconds to wait for one answer; a timeout degrades the run to offline.
+        Seconds to wait for one answer; a timeout is retried like a 5xx.
+    max_retries, error_wait_seconds
+        A transient failure (a timeout, HTTP 5xx, 408 or 429, a refused connection, an answer that is
+        not JSON) is asked again up to ``max_retries`` times, after waiting ``error_wait_seconds``,
+        then twice that, four times that, ... (at least what a 429's ``Retry-After`` asks; a
+        ``Retry-After`` beyond a minute is not waited for). A refusal (any other 4xx, e.g. 403 for a
+        blocked user agent) is not retried. When the retries are spent, the geocoder degrades.
+    not_found_ttl
+        Seconds a "not found" answer is trusted (default 30 days): older ones are asked again, since
+        the map may have gained the place. Found answers never expire.
     domain, scheme
         A self-hosted service, e.g. ``domain="nominatim.example.org:8080", scheme="http"``; see
         :func:`parse_service_url`.
     country_codes
         Restrict every query to these ISO 3166-1 alpha-2 countries (services that support it).
     clock, sleep
-        Injected into the rate limiter, so tests check the spacing without sleeping.
+        Injected into the rate limiter and the retries, so tests check spacing and backoff without
+        sleeping.
+
+    Attributes
+    ----------
+    failure : str | None
+        Why this run went offline ("online geocoder nominatim failed (HTTP 500: ...); continuing
+        offline"), or None. Set once, with one :class:`GeocoderDegradedWarning`.
+    failed_names : set[str]
+        The names (whitespace-normalised, as sent) that could not be looked up this run: the
+        service failed for them, or the geocoder was already degraded. They are not cached, so the
+        next run asks again; a caller should keep what depends on them for that run.
+    failed_lookups : int
+        ``len(failed_names)``: for a summary ("3 names could not be looked up").
+    failure_count : int
+        How many :meth:`geocode` calls returned None because of a failure; only grows, so comparing
+        it before and after an article tells whether that article lost a lookup.
+    requests, cache_hits : int
+        Requests sent (retries included) and answers served from the cache, this run.
 
     Examples
     --------
@@ -293,6 +333,8 @@ class OnlineGeocoder:
     >>> geocoder.geocode("Tell Zuhra", context_country="SY")                       # doctest: +SKIP
     Place(id='nominatim:node/123', name='Tell Zuhra', kind='village', country='SY', ...)
     >>> geocoder.failure      # None, or the one-line reason the run went offline  # doctest: +SKIP
+    >>> geocoder.failed_names # names to ask again next run                         # doctest: +SKIP
+    set()
     """
 
     def __init__(
@@ -306,6 +348,9 @@ class OnlineGeocoder:
         domain: str | None = None,
         scheme: str = "https",
         country_codes: Sequence[str] = (),
+        max_retries: int = 2,
+        error_wait_seconds: float = 2.0,
+        not_found_ttl: float = NOT_FOUND_TTL,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -332,6 +377,7 @@ class OnlineGeocoder:
             raise GeocoderError(
                 f"min_delay_seconds must be >= 0 and timeout > 0, instead got {min_delay_seconds!r} and {timeout!r}"
             )
+        _check_retry_options(max_retries, error_wait_seconds, not_found_ttl)
         if scheme not in ("http", "https"):
             raise GeocoderError(f"scheme must be 'http' or 'https', instead got: {scheme!r}")
         accepted = inspect.signature(cls.__init__).parameters
@@ -351,24 +397,34 @@ class OnlineGeocoder:
         self._country_option = "country_codes" in query_options
         self._address_option = "addressdetails" in query_options
         self.country_codes = tuple(sorted(c.lower() for c in country_codes))
-        # geopy's RateLimiter with its clock and sleep hooks replaced; no retries: a failure degrades the run
+        # geopy's RateLimiter spaces the requests (its clock and sleep hooks replaced). It does not
+        # retry: its retries wait a constant error_wait_seconds and repeat every GeocoderServiceError,
+        # a 403 included, so _ask retries instead, with doubling waits and only transient failures.
         self._limiter = RateLimiter(
             self._geocoder.geocode, min_delay_seconds=min_delay_seconds, max_retries=0,
             error_wait_seconds=min_delay_seconds, swallow_exceptions=False,
         )  # fmt: skip
         self._limiter._clock, self._limiter._sleep = clock, sleep
+        self._sleep = sleep
+        self.max_retries = max_retries
+        self.error_wait_seconds = float(error_wait_seconds)
         self.cache_path = Path(cache_path)
-        self._cache = _Cache(self.cache_path)
-        #: Why this run went offline ("online geocoder nominatim failed (...); continuing offline"), or None.
+        self._cache = _Cache(self.cache_path, not_found_ttl=not_found_ttl)
         self.failure: str | None = None
-        #: Requests sent and answers served from the cache, this run.
+        self.failed_names: set[str] = set()
+        self.failure_count = 0
         self.requests = 0
         self.cache_hits = 0
 
     @property
     def degraded(self) -> bool:
-        """True once a request failed: no more requests this run, cached answers still served."""
+        """True once a lookup failed after its retries: no more requests this run, cached answers still served."""
         return self.failure is not None
+
+    @property
+    def failed_lookups(self) -> int:
+        """How many names could not be looked up this run (``len(failed_names)``)."""
+        return len(self.failed_names)
 
     def geocode(self, name: str, *, context_country: str | None = None) -> Place | None:
         """The place ``name`` refers to (the service's first answer), or None (not found, or offline).
@@ -384,20 +440,19 @@ class OnlineGeocoder:
             self.cache_hits += 1
             return _place(self.service, query, cached)
         if self.degraded:
-            return None
+            return self._failed(query)
         options = {"exactly_one": True}
         if countries:
             options["country_codes"] = list(countries)
         if self._address_option:
             options["addressdetails"] = True
-        self.requests += 1
         try:
-            location = self._limiter(query, **options)
+            location = self._ask(query, options)
             raw = None if location is None else _raw(location)
         except _failures() as err:
             self._degrade(err)
-            return None
-        self._cache.put(key, raw)
+            return self._failed(query)
+        self._cache.put(key, raw)  # only answers get here: a failure is never cached
         return _place(self.service, query, raw)
 
     def close(self) -> None:
@@ -416,6 +471,27 @@ class OnlineGeocoder:
         if self.country_codes:
             return (context,) if context in self.country_codes else self.country_codes
         return (context,) if context else ()
+
+    def _ask(self, query: str, options: dict) -> Location | None:
+        """The service's answer (a geopy ``Location`` or None), asking again after transient failures.
+
+        Raises the last failure when it is not worth retrying or the retries are spent.
+        """
+        for attempt in range(self.max_retries + 1):
+            self.requests += 1
+            try:
+                return self._limiter(query, **options)
+            except _failures() as err:
+                wait = _retry_wait(err, attempt, self.max_retries, self.error_wait_seconds)
+                if wait is None:
+                    raise
+                self._sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+    def _failed(self, query: str) -> None:
+        """Account for a lookup lost to a failure (so the caller can retry it next run); None."""
+        self.failed_names.add(query)
+        self.failure_count += 1
 
     def _degrade(self, err: BaseException) -> None:
         self.failure = f"online geocoder {self.service} failed ({_describe(err)}); continuing offline"
@@ -505,7 +581,7 @@ def _place(service: str, query: str, raw: dict | None) -> Place | None:
 
 
 def _failures() -> tuple[type[BaseException], ...]:
-    """What a request may raise that means "the service is unusable now": degrade, don't crash.
+    """What a request may raise that means "no answer now": retry (:func:`_transient`) or degrade, don't crash.
 
     geopy's service errors (HTTP errors by code, timeouts, unavailable, unparsable JSON), socket
     and URL errors (``OSError``), and a JSON answer of an unexpected shape (``KeyError``, ...).
@@ -513,6 +589,46 @@ def _failures() -> tuple[type[BaseException], ...]:
     from geopy.exc import GeocoderServiceError
 
     return (GeocoderServiceError, OSError, KeyError, IndexError, TypeError, ValueError)
+
+
+def _transient(err: BaseException) -> bool:
+    """Whether asking again may help: a timeout, HTTP 5xx, 408 or 429, no connection, a garbled answer.
+
+    Not a refusal (any other 4xx: 403 for a blocked user agent, 400, 404 for a wrong URL), which
+    the same request gets again, nor an answer of an unexpected shape (``KeyError``, ...). geopy
+    maps most statuses to subclasses of ``GeocoderServiceError`` (403 too), so the status decides.
+    """
+    from geopy.adapters import AdapterHTTPError
+    from geopy.exc import GeocoderServiceError
+
+    cause = err.__cause__
+    if isinstance(cause, AdapterHTTPError):
+        return cause.status_code in (408, 429) or cause.status_code >= 500
+    return isinstance(err, (GeocoderServiceError, OSError))
+
+
+def _retry_wait(err: BaseException, attempt: int, max_retries: int, error_wait_seconds: float) -> float | None:
+    """Seconds to wait before asking again after failed attempt ``attempt`` (0 first), or None: give up.
+
+    The wait doubles each time (exponential backoff, so a struggling service gets room), and is at
+    least what a 429's ``Retry-After`` asks; one beyond a minute is not worth stalling the run for.
+    """
+    if attempt >= max_retries or not _transient(err):
+        return None
+    retry_after = getattr(err, "retry_after", None) or 0.0
+    if retry_after > _MAX_RETRY_AFTER:
+        return None
+    return max(error_wait_seconds * 2**attempt, float(retry_after))
+
+
+def _check_retry_options(max_retries: int, error_wait_seconds: float, not_found_ttl: float) -> None:
+    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+        raise GeocoderError(f"max_retries must be an integer >= 0, instead got {max_retries!r}")
+    if error_wait_seconds < 0 or not_found_ttl < 0:
+        raise GeocoderError(
+            f"error_wait_seconds and not_found_ttl must be >= 0, instead got {error_wait_seconds!r} "
+            f"and {not_found_ttl!r}"
+        )
 
 
 def _describe(err: BaseException) -> str:
@@ -540,9 +656,13 @@ class _Cache:
     """Answers by ``(service, folded query, countries)``: raw JSON, or NULL for "not found".
 
     Persistent across runs; each write is one transaction, so a crash never leaves half a row.
+    Only answers are stored, never failures. A "not found" older than ``not_found_ttl`` seconds
+    (by its ``fetched`` time) reads as missing, so it is asked again; found answers never expire.
+    The table is the one of earlier versions: old cache files work as they are.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, not_found_ttl: float = NOT_FOUND_TTL) -> None:
+        self.not_found_ttl = not_found_ttl
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=30)
@@ -558,12 +678,16 @@ class _Cache:
             ) from err
 
     def get(self, key: tuple[str, str, str]):
+        """The cached answer (a dict, or None for "not found"), or ``_MISSING``: ask the service."""
         row = self._db.execute(
-            "SELECT result FROM answers WHERE service = ? AND query = ? AND countries = ?", key
+            "SELECT result, fetched FROM answers WHERE service = ? AND query = ? AND countries = ?", key
         ).fetchone()
         if row is None:
             return _MISSING
-        return None if row[0] is None else json.loads(row[0])
+        result, fetched = row
+        if result is None:
+            return _MISSING if time.time() - fetched > self.not_found_ttl else None
+        return json.loads(result)
 
     def put(self, key: tuple[str, str, str], raw: dict | None) -> None:
         result = None if raw is None else json.dumps(raw, ensure_ascii=False, sort_keys=True)

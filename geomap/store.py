@@ -42,6 +42,7 @@ import os
 import sqlite3
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +126,9 @@ class StoreUpdate:
     removed: int = 0
     unchanged: int = 0
     parsed: int = 0
+    #: Articles parsed with part of their work left undone (an online geocoder that failed): their
+    #: rows are used now and they are parsed again on the next update.
+    retry: int = 0
     files: list[str] = field(default_factory=list)  # the readable source files, in source order
     skipped: list[str] = field(default_factory=list)
 
@@ -249,6 +253,7 @@ class Store:
         on_skip: Callable[[SourceError], None] | None = None,
         progress: Callable[[int, int], None] | None = None,
         files: list[str] | None = None,
+        incomplete: Callable[[], bool] | None = None,
     ) -> StoreUpdate:
         """Bring the store in line with ``sources``: parse new/changed articles, drop removed ones.
 
@@ -256,6 +261,9 @@ class Store:
         pipeline (gazetteer and columns); rows made by another version are made again. ``rows_for``
         turns one article into its events-table rows; ``progress(done, total)`` is called per file.
         ``files``: the article files of ``sources`` when the caller has listed them already.
+        ``incomplete()``, asked right after each ``rows_for``, says that article's rows lack work
+        that failed (an online geocoder down): they are stored under a version no run matches and
+        their file is not recorded as read, so the next update reads and parses it again.
         """
         report = StoreUpdate()
         files = source_paths(sources) if files is None else files
@@ -288,7 +296,7 @@ class Store:
                     except SourceError as err:
                         self._skip(report, on_skip, err, key, stale_hashes, batch)
                         continue
-                    self._store_file(key, stat, articles, rows_for, version, report, batch, stale_hashes)
+                    self._store_file(key, stat, articles, rows_for, version, report, batch, stale_hashes, incomplete)
                     report.files.append(key)
                 if progress is not None:
                     progress(done, len(files))
@@ -309,8 +317,9 @@ class Store:
             self._db.execute("DELETE FROM articles WHERE path = ?", (key,))
             self._db.execute("DELETE FROM files WHERE path = ?", (key,))
 
-    def _store_file(self, key, stat, articles, rows_for, version, report, batch, stale_hashes) -> None:
+    def _store_file(self, key, stat, articles, rows_for, version, report, batch, stale_hashes, incomplete) -> None:
         db = self._db
+        retry_before = report.retry
         old = dict(db.execute("SELECT idx, hash FROM articles WHERE path = ?", (key,)).fetchall())
         for idx, article in enumerate(articles):
             digest = article_hash(article)
@@ -326,13 +335,19 @@ class Store:
             if parsed is None or parsed[0] != version:
                 rows = rows_for(article)
                 report.parsed += 1
+                made_by = version
+                if incomplete is not None and incomplete():
+                    report.retry += 1
+                    # Matches no run's version, so it is parsed again next time; unique, so that what
+                    # is keyed by it (cached map parts) changes with each attempt's rows.
+                    made_by = f"{version}:retry:{uuid.uuid4().hex}"
                 batch.begin()
                 db.execute("DELETE FROM rows WHERE hash = ?", (digest,))
                 db.executemany(
                     "INSERT INTO rows VALUES (?, ?, ?)",
                     [(digest, seq, json.dumps(row, ensure_ascii=False)) for seq, row in enumerate(rows)],
                 )
-                db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (digest, version, len(rows)))
+                db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (digest, made_by, len(rows)))
             if before != digest:
                 batch.begin()
                 db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", (key, idx, digest, article.id))
@@ -342,9 +357,12 @@ class Store:
         report.removed += len(gone)
         stale_hashes.update(gone)
         db.execute("DELETE FROM articles WHERE path = ? AND idx >= ?", (key, len(articles)))
-        db.execute(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (key, stat.st_size, stat.st_mtime_ns, len(articles))
-        )
+        if report.retry == retry_before:
+            db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (key, stat.st_size, stat.st_mtime_ns, len(articles))
+            )
+        else:  # not recorded as read: the next update reads the file again and re-parses what is incomplete
+            db.execute("DELETE FROM files WHERE path = ?", (key,))
         batch.tick()
 
     def _drop_removed(self, current: set[str], report: StoreUpdate, stale_hashes: set[str]) -> None:
@@ -423,6 +441,16 @@ class Store:
         # Two plain scans and a dict beat a join here (100k index lookups into ``parsed``).
         rows = dict(self._db.execute("SELECT hash, rows FROM parsed").fetchall())
         return [(final_id, digest) for final_id, _, digest in self._articles_in(files) if rows.get(digest)]
+
+    def incomplete(self) -> dict[str, str]:
+        """``{hash: attempt}`` of the articles whose rows lack work that failed (``incomplete`` in :meth:`update`).
+
+        Their rows change on the next update without their content hash changing: whatever is
+        keyed by content hashes (the map's cached parts, an output's state) must include the
+        attempt, which is new each time such an article is parsed.
+        """
+        query = "SELECT hash, version FROM parsed WHERE version LIKE '%:retry:%'"
+        return {digest: made_by.rsplit(":", 1)[1] for digest, made_by in self._db.execute(query)}
 
     def records(self, articles: Iterable[tuple[str, str]]) -> list[dict]:
         """The rows of ``(article id, hash)`` pairs as dicts (``article_id`` set to the given id)."""

@@ -10,6 +10,7 @@ change; only a stop request (Ctrl-C, SIGTERM) ends the loop, between builds, nev
 from __future__ import annotations
 
 import signal
+import stat
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -80,14 +81,19 @@ def watch(
         else:
             say(f"wrote {output}: {report.summary()}")
 
+    def folder_replaced() -> None:
+        with guard:
+            changed_at[:] = [clock()]
+
     restore = _install_signal_handlers(stop)
     observer = Observer()
-    observer.schedule(Handler(), str(folder), recursive=True)
+    follow = _FolderFollower(folder, observer, Handler(), say=say, on_replaced=folder_replaced)
     observer.start()
     try:
         say(f"watching {folder} (Ctrl-C to stop)")
         build()
         while not stop.is_set():
+            follow.check()
             with guard:
                 due = changed_at[0] + debounce if changed_at else None
             now = clock()
@@ -103,6 +109,46 @@ def watch(
         restore()
     say("stopped")
     return EXIT_OK
+
+
+class _FolderFollower:
+    """Keeps the observer on the folder at ``folder``'s path, even when that folder is replaced.
+
+    Why: the OS watches a folder's inode, not its path. A folder deleted and created again (a sync
+    tool, ``rm -r news && mkdir news``, a restore from backup) is a new inode that nobody watches,
+    so the map silently stopped following the news. Checked every loop tick (one ``stat``): when
+    the folder disappears the watch waits for it; when a folder is back at the path (or another one
+    replaced it), the observer is pointed at it and a rebuild is due.
+    """
+
+    def __init__(self, folder: Path, observer, handler, *, say: Callable[..., None], on_replaced) -> None:
+        self._folder, self._observer, self._handler = folder, observer, handler
+        self._say, self._on_replaced = say, on_replaced
+        self._identity = _identity(folder)
+        self._watch = observer.schedule(handler, str(folder), recursive=True)
+
+    def check(self) -> None:
+        identity = _identity(self._folder)
+        if identity == self._identity:
+            return
+        if self._watch is not None:
+            self._observer.unschedule(self._watch)
+            self._watch = None
+        self._identity = identity
+        if identity is None:
+            self._say(f"{self._folder}: the folder is gone; waiting for it to come back", level=1)
+            return
+        self._watch = self._observer.schedule(self._handler, str(self._folder), recursive=True)
+        self._say(f"{self._folder}: the folder was replaced; watching the new one", level=1)
+        self._on_replaced()
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
 
 
 def _is_article(path: str) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import threading
 import time
 import warnings
+from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,9 +25,11 @@ from geomap.geocode import (
     parse_service_url,
     unknown_place_names,
 )
+from geomap.normalize import fold_name
 
 USER_AGENT = "geomap-tests/1.0 (tests@example.org)"
 ARTICLE = "Shelling hit the village of Tell Zuhra near Idlib on Tuesday, killing two, activists said."
+DAY = 24 * 3600.0
 #: Invented names: neither is in the gazetteer, so only the fake server knows Tell Zuhra.
 TWO_UNKNOWN = "Shelling hit the village of Tell Zuhra near Idlib. Later, jets struck the town of Kafr Qasimiya."
 TELL_ZUHRA = {
@@ -36,11 +40,17 @@ TELL_ZUHRA = {
 
 
 class FakeNominatim:
-    """A Nominatim-shaped ``/search`` on a random local port; counts requests; ``mode`` sets failures."""
+    """A Nominatim-shaped ``/search`` on a random local port; counts requests; ``mode`` sets failures.
+
+    ``script`` lists the modes of the next requests (consumed one per request, then ``mode`` again),
+    so a test can make the service fail twice and then recover. ``retry_after`` is sent with errors.
+    """
 
     def __init__(self) -> None:
         self.requests: list[dict] = []
-        self.mode = "ok"  # ok | 429 | 500 | slow | badjson
+        self.mode = "ok"  # ok | slow | badjson | an HTTP status ("429", "500", "403", ...)
+        self.script: list[str] = []
+        self.retry_after: str | None = None
         self.places = {"tell zuhra": TELL_ZUHRA}
         fake = self
 
@@ -49,12 +59,13 @@ class FakeNominatim:
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 fake.requests.append({"path": parts.path, "agent": self.headers.get("User-Agent"), **query})
-                if fake.mode in ("429", "500"):
-                    self._reply(int(fake.mode), b'{"error": "try later"}')
-                elif fake.mode == "slow":
+                mode = fake.script.pop(0) if fake.script else fake.mode
+                if mode.isdigit():
+                    self._reply(int(mode), b'{"error": "try later"}', fake.retry_after)
+                elif mode == "slow":
                     time.sleep(1.0)
                     self._reply(200, b"[]")
-                elif fake.mode == "badjson":
+                elif mode == "badjson":
                     self._reply(200, b"<html>not json")
                 elif parts.path != "/search":
                     self._reply(404, b"[]")
@@ -62,10 +73,12 @@ class FakeNominatim:
                     found = fake.places.get(query.get("q", "").lower())
                     self._reply(200, json.dumps([found] if found else []).encode())
 
-            def _reply(self, status: int, body: bytes) -> None:
+            def _reply(self, status: int, body: bytes, retry_after: str | None = None) -> None:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
+                    if retry_after is not None:
+                        self.send_header("Retry-After", retry_after)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
@@ -79,7 +92,7 @@ class FakeNominatim:
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)  # quick shutdown
         self.thread.start()
 
     def close(self) -> None:
@@ -228,7 +241,22 @@ def test_rate_limiter_spaces_requests_without_sleeping(fake, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------
-# (e): failures degrade to offline results with one warning
+# (e): failures are retried with backoff, then degrade to offline results with one warning
+
+
+class FakeTime:
+    """An injected clock and sleep: records every wait and advances the clock instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
 
 
 def _refused_url() -> str:
@@ -236,6 +264,17 @@ def _refused_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"  # closed again: nothing listens there
+
+
+def _cached_rows(tmp_path) -> dict[tuple[str, str], bool]:
+    """``{(name, countries): found}`` of the cache file, names as folded keys."""
+    with closing(sqlite3.connect(tmp_path / "cache.sqlite")) as db:
+        rows = db.execute("SELECT query, countries, result IS NOT NULL FROM answers").fetchall()
+    return {(query, countries): bool(found) for query, countries, found in rows}
+
+
+def _key(name: str, countries: str = "sy") -> tuple[str, str]:
+    return fold_name(name).strip(), countries  # the key OnlineGeocoder.geocode uses
 
 
 @pytest.mark.parametrize(
@@ -252,9 +291,10 @@ def test_failures_degrade_to_offline_with_one_warning(fake, tmp_path, gazetteer,
     fake.mode = mode
     target = _refused_url() if mode == "refused" else fake
     texts = [TWO_UNKNOWN, ARTICLE, "Fighting near al-Bara, Idlib, and in Kafr Nabudah."]
+    fake_time = FakeTime()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with _geocoder(target, tmp_path, timeout=0.2) as geocoder:
+        with _geocoder(target, tmp_path, timeout=0.2, max_retries=1, sleep=fake_time.sleep) as geocoder:
             started = time.monotonic()
             results = [geoparse(text, gazetteer, geocoder=geocoder) for text in texts]
             elapsed = time.monotonic() - started
@@ -264,20 +304,133 @@ def test_failures_degrade_to_offline_with_one_warning(fake, tmp_path, gazetteer,
     message = str(degraded[0].message)
     assert message.startswith("online geocoder nominatim failed (") and message.endswith("; continuing offline")
     assert reason in message and geocoder.failure == message and geocoder.degraded
-    assert geocoder.requests == 1 and len(fake.requests) == (0 if mode == "refused" else 1)  # then no more
-    assert elapsed < 1.0  # the 0.2 s timeout held, and nothing was retried
+    # one request and one retry, then no more this run
+    assert geocoder.requests == 2 and len(fake.requests) == (0 if mode == "refused" else 2)
+    assert fake_time.slept == [2.0]  # the default first wait, through the injected sleep
+    assert {"Tell Zuhra", "Kafr Qasimiya"} <= geocoder.failed_names
+    assert geocoder.failed_lookups == len(geocoder.failed_names) and geocoder.failure_count > len(texts)
+    assert elapsed < 1.0  # the 0.2 s timeout held, and the wait was not slept for real
 
 
-def test_failures_are_not_cached(fake, tmp_path, gazetteer):
-    fake.mode = "500"
+def test_transient_errors_are_retried_until_an_answer(fake, tmp_path, gazetteer):
+    fake.script = ["500", "500"]  # then healthy
+    fake_time = FakeTime()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GeocoderDegradedWarning)
+        with _geocoder(fake, tmp_path, max_retries=2, sleep=fake_time.sleep) as geocoder:
+            toponyms = geoparse(ARTICLE, gazetteer, geocoder=geocoder)
+    assert _by_surface(toponyms)["Tell Zuhra"].place.id == "nominatim:node/4242"
+    assert not geocoder.degraded and geocoder.failure is None
+    assert (geocoder.failed_names, geocoder.failed_lookups, geocoder.failure_count) == (set(), 0, 0)
+    assert [r["q"] for r in fake.requests] == ["Tell Zuhra"] * 3 and geocoder.requests == 3
+    assert _cached_rows(tmp_path) == {_key("Tell Zuhra"): True}
+
+
+def test_backoff_waits_grow_through_the_injected_sleep(fake, tmp_path):
+    fake.mode = "503"
+    fake_time = FakeTime()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeocoderDegradedWarning)
-        with _geocoder(fake, tmp_path) as geocoder:
-            geoparse(ARTICLE, gazetteer, geocoder=geocoder)
+        with _geocoder(
+            fake, tmp_path, max_retries=3, error_wait_seconds=0.5, clock=fake_time.clock, sleep=fake_time.sleep
+        ) as geocoder:
+            assert geocoder.geocode("Tell Zuhra") is None
+    assert fake_time.slept == [0.5, 1.0, 2.0]  # doubling; 1 + 3 requests, no real sleeping
+    assert len(fake.requests) == 4 and geocoder.degraded
+
+
+def test_backoff_honours_a_short_retry_after_and_gives_up_on_a_long_one(fake, tmp_path):
+    fake.mode, fake.retry_after = "429", "7"
+    fake_time = FakeTime()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeocoderDegradedWarning)
+        with _geocoder(fake, tmp_path, max_retries=2, error_wait_seconds=1.0, sleep=fake_time.sleep) as geocoder:
+            geocoder.geocode("Tell Zuhra")
+    assert fake_time.slept == [7.0, 7.0] and len(fake.requests) == 3  # max(backoff, Retry-After)
+    fake.requests.clear()
+    fake.retry_after = "3600"  # come back in an hour: retrying sooner is pointless, degrade now
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeocoderDegradedWarning)
+        with _geocoder(fake, tmp_path, max_retries=2, sleep=_no_sleep) as geocoder:
+            geocoder.geocode("Tell Zuhra")
+    assert len(fake.requests) == 1 and geocoder.degraded
+
+
+@pytest.mark.parametrize(("mode", "reason"), [("403", "HTTP 403"), ("400", "HTTP 400"), ("404", "HTTP 404")])
+def test_refusals_are_not_retried(fake, tmp_path, mode, reason):
+    fake.mode = mode  # e.g. 403: a user agent the service blocks; asking again only annoys it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeocoderDegradedWarning)
+        with _geocoder(fake, tmp_path, max_retries=2, sleep=_no_sleep) as geocoder:
+            assert geocoder.geocode("Tell Zuhra") is None
+            assert geocoder.geocode("Kafr Qasimiya") is None  # degraded: not sent
+    assert len(fake.requests) == 1 and geocoder.degraded and reason in geocoder.failure
+    assert geocoder.failed_names == {"Tell Zuhra", "Kafr Qasimiya"} and geocoder.failure_count == 2
+
+
+def test_failed_names_are_not_cached_and_asked_next_run(fake, tmp_path, gazetteer):
+    fake.mode = "500"
+    counts = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeocoderDegradedWarning)
+        with _geocoder(fake, tmp_path, max_retries=1, sleep=FakeTime().sleep) as geocoder:
+            for text in (TWO_UNKNOWN, ARTICLE, "Nothing unknown happened in Idlib."):
+                before = geocoder.failure_count
+                geoparse(text, gazetteer, geocoder=geocoder)
+                counts.append(geocoder.failure_count - before)
+    assert counts == [2, 1, 0]  # a caller can tell which articles had a failed lookup
+    assert geocoder.failed_names == {"Tell Zuhra", "Kafr Qasimiya"} and geocoder.failed_lookups == 2
+    assert len(fake.requests) == 2  # Tell Zuhra and its retry; then degraded, nothing more sent
+    assert _cached_rows(tmp_path) == {}  # a failure is not an answer
     fake.mode = "ok"
+    fake.requests.clear()
+    with _geocoder(fake, tmp_path) as geocoder:  # the next run, same cache file, healthy service
+        toponyms = geoparse(TWO_UNKNOWN, gazetteer, geocoder=geocoder)
+        assert (geocoder.failed_names, geocoder.failure_count, geocoder.cache_hits) == (set(), 0, 0)
+    assert [r["q"] for r in fake.requests] == ["Tell Zuhra", "Kafr Qasimiya"]
+    assert "Tell Zuhra" in _by_surface(toponyms) and "Kafr Qasimiya" not in _by_surface(toponyms)
+    assert _cached_rows(tmp_path) == {_key("Kafr Qasimiya"): False, _key("Tell Zuhra"): True}
+
+
+def _age_cache(tmp_path, seconds: float) -> None:
+    with closing(sqlite3.connect(tmp_path / "cache.sqlite")) as db, db:
+        db.execute("UPDATE answers SET fetched = fetched - ?", (seconds,))
+
+
+@pytest.mark.parametrize(("ttl", "age", "asked_again"), [
+    (None, 29 * DAY, False), (None, 31 * DAY, True), (3600.0, 1800.0, False), (3600.0, 7200.0, True),
+])  # fmt: skip
+def test_not_found_expires_and_found_does_not(fake, tmp_path, ttl, age, asked_again):
+    options = {} if ttl is None else {"not_found_ttl": ttl}
+    with _geocoder(fake, tmp_path, **options) as geocoder:
+        assert geocoder.geocode("Tell Zuhra") is not None and geocoder.geocode("Kafr Qasimiya") is None
+    _age_cache(tmp_path, age)
+    fake.requests.clear()
+    fake.places["kafr qasimiya"] = {**TELL_ZUHRA, "name": "Kafr Qasimiya", "osm_id": 77}  # mapped since
+    with _geocoder(fake, tmp_path, **options) as geocoder:
+        assert geocoder.geocode("Tell Zuhra") is not None  # a found answer never expires
+        again = geocoder.geocode("Kafr Qasimiya")
+    assert [r["q"] for r in fake.requests] == (["Kafr Qasimiya"] if asked_again else [])
+    assert (again is not None) == asked_again
+    fake.requests.clear()
+    with _geocoder(fake, tmp_path, **options) as geocoder:  # the answer just stored is fresh
+        geocoder.geocode("Kafr Qasimiya")
+    assert fake.requests == []
+
+
+def test_an_old_cache_file_is_read_as_is(fake, tmp_path):
+    """A cache written before not-found answers expired (same table) is used without migration."""
+    with closing(sqlite3.connect(tmp_path / "cache.sqlite")) as db, db:
+        db.execute(
+            "CREATE TABLE answers (service TEXT NOT NULL, query TEXT NOT NULL, countries TEXT NOT NULL, "
+            "result TEXT, fetched REAL NOT NULL, PRIMARY KEY (service, query, countries))"
+        )
+        db.execute(
+            "INSERT INTO answers VALUES ('nominatim', ?, '', NULL, ?)", (_key("Kafr Qasimiya", "")[0], time.time())
+        )
     with _geocoder(fake, tmp_path) as geocoder:
-        toponyms = geoparse(ARTICLE, gazetteer, geocoder=geocoder)
-    assert "Tell Zuhra" in _by_surface(toponyms) and len(fake.requests) == 2
+        assert geocoder.geocode("Kafr Qasimiya") is None and geocoder.cache_hits == 1
+    assert fake.requests == []
 
 
 # ------------------------------------------------------------------------------------------
@@ -289,6 +442,21 @@ def test_failures_are_not_cached(fake, tmp_path, gazetteer):
 def test_missing_or_sample_user_agent_is_rejected(tmp_path, agent):
     with pytest.raises(GeocoderError, match=r'--user-agent "yourapp/1\.0 \(you@example\.org\)"'):
         OnlineGeocoder("nominatim", user_agent=agent, cache_path=tmp_path / "cache.sqlite")
+    assert not (tmp_path / "cache.sqlite").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"max_retries": -1}, "max_retries must be an integer >= 0"),
+        ({"max_retries": 1.5}, "max_retries must be an integer >= 0"),
+        ({"error_wait_seconds": -2.0}, "error_wait_seconds and not_found_ttl must be >= 0"),
+        ({"not_found_ttl": -1.0}, "error_wait_seconds and not_found_ttl must be >= 0"),
+    ],
+)
+def test_bad_retry_options_are_rejected(tmp_path, options, message):
+    with pytest.raises(GeocoderError, match=message):
+        OnlineGeocoder("nominatim", user_agent=USER_AGENT, cache_path=tmp_path / "cache.sqlite", **options)
     assert not (tmp_path / "cache.sqlite").exists()
 
 
@@ -374,7 +542,20 @@ def test_cli_build_with_geocoder_puts_the_village_on_the_map(fake, tmp_path, art
     assert len(fake.requests) == 1 and (tmp_path / "geo.sqlite").exists()
 
 
-def test_cli_failure_is_one_warning_line_and_exit_0(fake, tmp_path, article_folder, capsys):
+@pytest.fixture
+def cli_time(monkeypatch) -> FakeTime:
+    """The command line's geocoder gets a fake clock and sleep: its retries wait without sleeping."""
+    fake_time = FakeTime()
+    init = OnlineGeocoder.__init__
+
+    def with_fake_time(self, *args, **options) -> None:
+        init(self, *args, **{"clock": fake_time.clock, "sleep": fake_time.sleep, **options})
+
+    monkeypatch.setattr(OnlineGeocoder, "__init__", with_fake_time)
+    return fake_time
+
+
+def test_cli_failure_is_one_warning_line_and_exit_3(fake, tmp_path, article_folder, capsys, cli_time):
     fake.mode = "429"
     (article_folder / "more.txt").write_text(TWO_UNKNOWN + "\n", encoding="utf-8")
     output = tmp_path / "pred.jsonl"
@@ -384,13 +565,14 @@ def test_cli_failure_is_one_warning_line_and_exit_0(fake, tmp_path, article_fold
         warnings.simplefilter("error", GeocoderDegradedWarning)  # the CLI must not let the warning escape
         code = main(argv)
     err = capsys.readouterr().err
-    assert code == 0, err
+    assert code == 3, err  # a partial result: names were left to a failed service
     warned = [line for line in err.splitlines() if "warning" in line]
     assert warned == [
         "geomap: warning: online geocoder nominatim failed (HTTP 429: HTTP Error 429: Too Many Requests); "
-        "continuing offline"
+        "continuing offline; 2 names could not be looked up"
     ]
-    assert output.exists() and len(fake.requests) == 1
+    assert output.exists() and len(fake.requests) == 3  # the default 2 retries, then offline
+    assert cli_time.slept == [2.0, 4.0]  # the default backoff
 
 
 def test_cli_geocoder_without_user_agent_says_the_fix(fake, tmp_path, article_folder, capsys):
@@ -409,3 +591,25 @@ def test_help_documents_the_geocoder_flags(capsys):
         out = capsys.readouterr().out
         for flag in ("--geocoder ", "--user-agent", "--geocoder-cache", "--geocoder-url"):
             assert flag in out
+
+
+def test_a_build_during_an_outage_is_completed_by_the_next_healthy_run(
+    fake, tmp_path, article_folder, capsys, cli_time
+):
+    """Issue 16 (5): the rows made while the service failed used to stay in the store for good."""
+    output = tmp_path / "map.html"
+    cache = str(tmp_path / "geo.sqlite")
+    argv = ["--curated-only", "build", str(article_folder), "-o", str(output), "--geocoder", "nominatim",
+            "--geocoder-url", fake.url, "--user-agent", USER_AGENT, "--geocoder-cache", cache]  # fmt: skip
+    fake.mode = "500"
+    assert main(argv) == 3  # a partial result
+    err = capsys.readouterr().err
+    assert "1 name could not be looked up; asked again on the next run" in err
+    assert "nominatim:node/4242" not in map_text(output)  # the village is not on the map yet
+
+    fake.mode, fake.requests[:] = "ok", []
+    assert main(argv) == 0, capsys.readouterr().err  # no touch, no new article: the store knows what is left
+    assert len(fake.requests) == 1
+    assert "nominatim:node/4242" in map_text(output)
+    fake.requests[:] = []
+    assert main(argv) == 0 and fake.requests == []  # done: nothing is asked twice

@@ -90,3 +90,39 @@ def test_watch_in_process_reports_an_empty_folder_and_keeps_going(tmp_path, gaze
     assert map_has(tmp_path / "m.html", "Ariha")
     with pytest.raises(SourceError, match="no such folder"):
         watch(tmp_path / "missing", tmp_path / "m.html", gazetteer=gazetteer)
+
+
+def test_watch_follows_a_folder_deleted_and_created_again(tmp_path, gazetteer):
+    """The OS watches inodes: ``rm -r news && mkdir news`` used to leave the map frozen for good."""
+    import shutil
+
+    from geomap.watch import watch
+
+    news, out = tmp_path / "news", tmp_path / "m.html"
+    news.mkdir()
+    (news / "first.txt").write_text("First\n\nShelling hit Saraqib.\n")
+    stop = threading.Event()
+    said: list[str] = []
+
+    def replace_folder() -> None:
+        shutil.rmtree(news)
+        time.sleep(1.0)  # long enough for the watch to see the folder gone
+        news.mkdir()
+        time.sleep(1.0)  # ... and to see it back; the article arrives in the new folder
+        (news / "again.txt").write_text("Again\n\nA convoy reached Palmyra.\n")
+
+    def say(message, level=1):
+        said.append(message)
+        wrote = [m for m in said if m.startswith("wrote")]
+        if message.startswith("wrote") and len(wrote) == 1:
+            threading.Thread(target=replace_folder, daemon=True).start()
+        elif message.startswith("wrote") and map_has(out, "Palmyra"):
+            stop.set()
+
+    timer = threading.Timer(15.0, stop.set)
+    timer.start()
+    try:
+        assert watch(news, out, gazetteer=gazetteer, say=say, stop=stop, debounce=0.05) == 0
+    finally:
+        timer.cancel()
+    assert map_has(out, "Palmyra") and not map_has(out, "Saraqib"), said
