@@ -9,8 +9,8 @@ Incremental use (a cron job): :func:`build_map`, :func:`export` and :func:`event
 rows of every article in a local store (:mod:`geomap.store`), so a re-run only parses new or changed
 articles::
 
-    report = geomap.build_map(["news/"], "maps/index.html")          # store: maps/index.html.geomap.sqlite
-    events = geomap.events_for(["news/"], store="maps/index.html.geomap.sqlite")   # a DataFrame
+    report = geomap.build_map(["news/"], "maps/index.html")          # store: in the cache folder
+    events = geomap.events_for(["news/"], store="news.geomap.sqlite")               # a DataFrame
 """
 
 from __future__ import annotations
@@ -398,8 +398,9 @@ def build_map(
 ) -> BuildReport:
     """Read ``sources``, geoparse what is new and write the map to ``output`` atomically.
 
-    The store defaults to ``<output>.geomap.sqlite`` (pass :data:`geomap.store.MEMORY` for none), so
-    re-running after new articles arrive parses only those, and re-encodes only the map's data parts
+    The store defaults to :func:`geomap.store.default_store_path` (in the cache folder; pass
+    :data:`geomap.store.MEMORY` for none), so re-running after new articles arrive parses only
+    those, and re-encodes only the map's data parts
     whose articles changed (:func:`geomap.map.payload.part_of`); a run with nothing new leaves a current
     map alone. Unreadable files are skipped and reported (``on_skip`` and ``BuildReport.skipped``); a
     missing source or no readable article at all raises :class:`~geomap.errors.SourceError` and
@@ -596,7 +597,7 @@ def export(
 ) -> BuildReport:
     """Write the events table of ``sources`` as ``fmt`` (csv, geojson, parquet) to ``output``, atomically.
 
-    Like :func:`build_map`, through a store (default ``<output>.geomap.sqlite``); ``per`` chooses
+    Like :func:`build_map`, through a store (default :func:`geomap.store.default_store_path`); ``per`` chooses
     GeoJSON features per mention or per place.
     """
     report = BuildReport()

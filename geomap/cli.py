@@ -31,7 +31,8 @@ _BUILD_EXAMPLES = """examples:
   geomap build dump.jsonl -o maps/dump.html --field text=body --field title=headline
   geomap build news/ -o maps/index.html --geocoder nominatim --user-agent "newsmap/1.0 (you@example.org)"
 
-Re-runs are incremental: the store (default FILE.html.geomap.sqlite) keeps every article's rows,
+Re-runs are incremental: the store (default: one per output in the cache folder, see 'geomap cache
+info'; --store PATH names another) keeps every article's rows,
 so only new or changed articles are parsed; articles of files no longer given are dropped.
 exit codes: 0 ok, 1 error (nothing written), 2 bad command line, 3 written but some inputs skipped.
 """
@@ -47,7 +48,8 @@ output: one JSON line per article, {"id": ..., "toponyms": [{"start", "end", "su
 _EXPORT_EXAMPLES = """examples:
   geomap export seeds/ --format csv -o maps/events.csv
   geomap export seeds/ --format geojson --per place -o maps/places.geojson
-  geomap export news/ -o maps/events.parquet --store maps/index.html.geomap.sqlite
+  geomap export news/ -o maps/events.parquet --store news.geomap.sqlite
+  geomap export news/ -o - --format csv | head
 
 GeoJSON follows RFC 7946: one Point feature per mention (default) or per place, [lon, lat].
 """
@@ -168,7 +170,11 @@ def _gazetteer_options(parser: argparse.ArgumentParser, *, dest: str, default) -
 
 def _store_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--store", type=Path, default=None, metavar="PATH", help="the incremental store (default: FILE.geomap.sqlite)"
+        "--store",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the incremental store (default: one per output, in the cache folder)",
     )
     command.add_argument(
         "--field",
