@@ -38,7 +38,7 @@ from geomap.map.page import GeomapMap, events_map, map_from_blocks
 from geomap.model import Article, Toponym
 from geomap.recognize import recognise
 from geomap.resolve import resolve
-from geomap.sources import read_articles, source_paths
+from geomap.sources import STDIN, list_sources, read_articles, read_stdin
 from geomap.store import MEMORY, Store, StoreUpdate, default_store_path, store_error
 
 if TYPE_CHECKING:
@@ -192,14 +192,29 @@ def _loaded(gazetteer: Gazetteer | LazyGazetteer) -> Gazetteer:
     return gazetteer.loaded() if isinstance(gazetteer, LazyGazetteer) else gazetteer
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """How sources are read: JSON field names, where problems go, what ``-`` holds, what is never input."""
+
+    fields: Mapping[str, str] | None = None
+    on_skip: Callable[[SourceError], None] | None = None
+    on_warning: Callable[[str], None] | None = None
+    stdin_format: str = "txt"
+    exclude: tuple[str | Path, ...] = ()
+
+
+def _own_files(*paths: StoreArg) -> tuple[str | Path, ...]:
+    """The paths a run writes (its output, its store): never read back as articles."""
+    return tuple(path for path in paths if isinstance(path, (str, Path)) and str(path) not in (MEMORY, STDIN))
+
+
 def _through_store(
     sources: Iterable[str | Path],
     use: Callable[[Store, StoreUpdate, str], Any],
     *,
     store: StoreArg,
     gazetteer: Gazetteer | LazyGazetteer | None,
-    fields: Mapping[str, str] | None,
-    on_skip: Callable[[SourceError], None] | None,
+    reading: _Reading,
     progress: Progress | None,
     report: BuildReport,
     geocoder: Geocoder | None,
@@ -218,19 +233,29 @@ def _through_store(
         return _failure_count(geocoder) > failures_seen[0]
 
     def skip(err: SourceError) -> None:
-        if on_skip:
-            on_skip(err)
+        report.skipped.append(str(err))
+        if reading.on_skip:
+            reading.on_skip(err)
 
     sources = list(sources)
-    with report.stage("list sources", lambda: f"{len(files)} files"):
-        files = source_paths(sources)  # a missing path or empty folder fails here, before a store is created
+    with report.stage("list sources", lambda: f"{len(listing.files)} files"):
+        listing = list_sources(sources, exclude=reading.exclude)  # a missing path fails here, before a store exists
+    for err in listing.skipped:
+        skip(err)
+    stdin = None
+    if STDIN in listing.files:
+        stdin = read_stdin(
+            reading.stdin_format, fields=reading.fields, on_skip=skip, on_warning=reading.on_warning
+        )  # fmt: skip
     opened = store if isinstance(store, Store) else Store(MEMORY if store is None else store)
     version = pipeline_version(gaz) + (f":online-{geocoder.service}" if geocoder is not None else "")
     try:
         with report.stage("read and parse", lambda: _update_detail(update)):
             update = opened.update(
-                sources, files=files, rows_for=rows_for, version=version, fields=fields, on_skip=skip,
+                sources, files=listing.files, rows_for=rows_for, version=version, fields=reading.fields,
+                on_skip=lambda err: (reading.on_skip or _ignore)(err), on_warning=reading.on_warning,
                 progress=progress, incomplete=incomplete if geocoder is not None else None,
+                keep=listing.unreadable, stdin=stdin,
             )  # fmt: skip
         if not update.files:
             raise SourceError("no readable article in the given sources; nothing was written")
@@ -248,6 +273,10 @@ def _through_store(
     report.retry = update.retry
     report.lookups_failed = getattr(geocoder, "failed_lookups", 0)
     return result
+
+
+def _ignore(_err: SourceError) -> None:
+    return None
 
 
 def _failure_count(geocoder: Geocoder | None) -> int:
@@ -297,6 +326,9 @@ def events_for(
     progress: Progress | None = None,
     report: BuildReport | None = None,
     geocoder: Geocoder | None = None,
+    on_warning: Callable[[str], None] | None = None,
+    stdin_format: str = "txt",
+    _exclude: tuple[str | Path, ...] = (),
 ) -> pd.DataFrame:
     """The events table of ``sources`` through a store: only new or changed articles are parsed.
 
@@ -316,6 +348,10 @@ def events_for(
     geocoder
         Opt-in online fallback for names the gazetteer does not know (:mod:`geomap.geocode`). Stored
         rows remember whether one was used: switching it on or off re-parses every article.
+    on_warning
+        Receives one line per value a reader dropped or date it could not read (the article is kept).
+    stdin_format
+        The format of ``-`` (standard input) among ``sources``: txt, jsonl, json, html or rss.
 
     Examples
     --------
@@ -325,10 +361,10 @@ def events_for(
     """
     report = report if report is not None else BuildReport()
     started = time.perf_counter()
+    reading = _Reading(fields, on_skip, on_warning, stdin_format, _own_files(store) + _own_files(*_exclude))
     events = _through_store(
         sources, lambda opened, update, version: _table_from_store(opened, update.files, version), store=store,
-        gazetteer=gazetteer,
-        fields=fields, on_skip=on_skip, progress=progress, report=report, geocoder=geocoder,
+        gazetteer=gazetteer, reading=reading, progress=progress, report=report, geocoder=geocoder,
     )  # fmt: skip
     places = events[events["type"] == "place"]
     report.rows, report.mentions, report.places = len(events), len(places), int(places.place_id.nunique())
@@ -395,6 +431,8 @@ def build_map(
     geocoder: Geocoder | None = None,
     assets: str = "inline",
     boundaries: bool = True,
+    on_warning: Callable[[str], None] | None = None,
+    stdin_format: str = "txt",
 ) -> BuildReport:
     """Read ``sources``, geoparse what is new and write the map to ``output`` atomically.
 
@@ -409,7 +447,9 @@ def build_map(
     report = BuildReport()
     started = time.perf_counter()
     check_output(output)  # a bad output fails now, not after the parsing
-    store = default_store_path(output) if store is None else store
+    if store is None:  # standard output has no path to key a store by: a throw-away one
+        store = MEMORY if is_stdout(output) else default_store_path(output)
+    reading = _Reading(fields, on_skip, on_warning, stdin_format, _own_files(output, store))
     output = Path(output)
     key = f"map:{output.resolve()}"
     options = json.dumps({"title": title, "assets": assets, "boundaries": boundaries}, sort_keys=True)
@@ -418,7 +458,7 @@ def build_map(
         listing = opened.listing(update.files)
         state = _state_digest(opened, listing, version, options)
         noted = opened.noted(key)
-        if noted is not None and output.exists():
+        if noted is not None and not is_stdout(output) and output.exists():
             recorded = json.loads(noted)
             if recorded.get("state") == state and recorded["sha256"] == _sha256(output):
                 report.rows, report.mentions, report.places = recorded["counts"]
@@ -434,8 +474,8 @@ def build_map(
         opened.note(key, json.dumps(value, sort_keys=True))  # only once the map is written
 
     _through_store(
-        sources, write, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress,
-        report=report, geocoder=geocoder,
+        sources, write, store=store, gazetteer=gazetteer, reading=reading, progress=progress, report=report,
+        geocoder=geocoder,
     )  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
@@ -594,6 +634,8 @@ def export(
     on_skip: Callable[[SourceError], None] | None = None,
     progress: Progress | None = None,
     geocoder: Geocoder | None = None,
+    on_warning: Callable[[str], None] | None = None,
+    stdin_format: str = "txt",
 ) -> BuildReport:
     """Write the events table of ``sources`` as ``fmt`` (csv, geojson, parquet) to ``output``, atomically.
 
@@ -607,7 +649,7 @@ def export(
         store = MEMORY if is_stdout(output) else default_store_path(output)
     events = events_for(
         sources, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress, report=report,
-        geocoder=geocoder,
+        geocoder=geocoder, on_warning=on_warning, stdin_format=stdin_format, _exclude=_own_files(output),
     )  # fmt: skip
     with report.stage("write", lambda: f"{len(events)} rows as {fmt}"):
         write_export(events, output, fmt=fmt, per=per)
@@ -655,13 +697,19 @@ def extract(
     on_skip: Callable[[SourceError], None] | None = None,
     events: bool = True,
     geocoder: Geocoder | None = None,
+    fields: Mapping[str, str] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+    stdin_format: str = "txt",
 ) -> int:
     """Write one JSON line per article: ``{"id", "toponyms": [...]}``; returns the article count.
 
     ``events=False`` leaves out the event type and date of each toponym (faster).
     """
     check_output(output)
-    articles = read_articles(sources, on_skip=on_skip)
+    articles = read_articles(
+        sources, fields=fields, on_skip=on_skip, on_warning=on_warning, stdin_format=stdin_format,
+        exclude=_own_files(output),
+    )  # fmt: skip
     if not articles:
         raise SourceError("no readable article in the given sources; nothing was written")
     gaz = _loaded(gazetteer) if gazetteer is not None else load_gazetteer(world=True)

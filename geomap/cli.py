@@ -19,9 +19,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geomap import api
-from geomap.errors import EXIT_OK, EXIT_PARTIAL, GeomapError, SourceError
+from geomap.errors import EXIT_OK, EXIT_PARTIAL, GeomapError, SourceError, UsageError
 from geomap.export import FORMATS, PER
 from geomap.sources import FIELDS, parse_field_options
+from geomap.sources import FORMATS as INPUT_FORMATS
 
 __all__ = ["main", "build_parser"]
 
@@ -106,17 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     _gazetteer_options(parser, dest="gazetteer", default=None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sources_help = "article files (.txt, .html, .json, .jsonl, RSS/Atom .xml/.rss/.atom) or folders"
+    sources_help = "article files (.txt, .html, .json, .jsonl, RSS/Atom .xml/.rss/.atom), folders, or - (stdin)"
     build = _command(commands, "build", "build an interactive HTML map from articles", _BUILD_EXAMPLES)
     build.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
     build.add_argument("-o", "--output", required=True, metavar="FILE.html", help="map to write ('-': standard output)")
     build.add_argument("--title", default="geomap", help="title of the map page")
+    _input_format_option(build)
     _store_options(build)
     _geocoder_options(build)
 
     extract = _command(commands, "extract", "write the toponyms of each article as JSON lines", _EXTRACT_EXAMPLES)
     extract.add_argument("sources", nargs="+", metavar="INPUT", help=sources_help)
     extract.add_argument("-o", "--output", required=True, metavar="PRED.jsonl", help="'-': standard output")
+    _input_format_option(extract, "--format")
     _geocoder_options(extract)
     extract.add_argument(
         "--dask", metavar="SCHEDULER|local", default=None,
@@ -128,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="'-': standard output (needs --format)")
     export.add_argument("--format", choices=FORMATS, default=None, help="default: from the output suffix")
     export.add_argument("--per", choices=PER, default="mention", help="GeoJSON features per mention or per place")
+    _input_format_option(export)
     _store_options(export)
 
     watch = _command(commands, "watch", "rebuild the map whenever articles appear or change", _WATCH_EXAMPLES)
@@ -166,6 +170,14 @@ def _gazetteer_options(parser: argparse.ArgumentParser, *, dest: str, default) -
         default=default if default is argparse.SUPPRESS else False,
         help="match only the curated files, not the world gazetteer (faster start, Syria-region names only)",
     )
+
+
+def _input_format_option(command: argparse.ArgumentParser, *aliases: str) -> None:
+    """``--input-format``: what the source ``-`` (standard input) holds (``extract`` also says ``--format``)."""
+    command.add_argument(
+        "--input-format", *aliases, dest="input_format", choices=tuple(INPUT_FORMATS), default="txt",
+        help="the format of '-' (standard input): one article as text (default), or jsonl, json, html, rss",
+    )  # fmt: skip
 
 
 def _store_options(command: argparse.ArgumentParser) -> None:
@@ -252,17 +264,23 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args.gazetteer = [*(args.gazetteer or ()), *vars(args).pop("gazetteer_after", ())]
     args.verbose = getattr(args, "verbose", 0) + vars(args).pop("verbose_before", 0)
     args.quiet = getattr(args, "quiet", 0) + vars(args).pop("quiet_before", 0)
+    if getattr(args, "output", None) is not None and not str(args.output):
+        parser.error("argument -o/--output: expected a file name, not ''")
+    return args
+
+
+def _check_values(args: argparse.Namespace) -> None:
+    """Values argparse cannot check, as :class:`UsageError` (exit 2, one line), before anything runs."""
     try:
         args.fields = parse_field_options(getattr(args, "field", []))
     except SourceError as err:
-        parser.error(str(err))
-    if getattr(args, "output", None) is not None and not str(args.output):
-        parser.error("argument -o/--output: expected a file name, not ''")
+        raise UsageError(str(err)) from None
     if args.command == "export":
         args.format = args.format or Path(args.output).suffix.lstrip(".").lower()
         if args.format not in FORMATS:
-            parser.error(f"{args.output}: cannot tell the format from the suffix; pass --format {'|'.join(FORMATS)}")
-    return args
+            raise UsageError(
+                f"{args.output}: cannot tell the format from the suffix; pass --format {'|'.join(FORMATS)}"
+            )
 
 
 def _version() -> str:
@@ -274,6 +292,7 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     try:
+        _check_values(args)
         return _run(args)
     except GeomapError as err:
         _print_line(f"geomap: error: {err}")
@@ -316,6 +335,10 @@ class _Output:
         """``-v``: one line per stage of a build, with what it did and how long it took."""
         for line in report.stages:
             self.say(f"stage {line}", level=2)
+
+    def warn(self, message: str) -> None:
+        """Something a reader repaired or dropped (a date it could not read); the article is kept."""
+        self.say(f"warning: {message}", level=1)
 
     def skip(self, err: SourceError) -> None:
         self.skipped.append(err)
@@ -405,7 +428,8 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
         with out.progress() as progress:
             report = api.build_map(
                 args.sources, args.output, gazetteer=gazetteer, title=args.title, store=args.store, fields=fields,
-                on_skip=out.skip, progress=progress, geocoder=geocoder,
+                on_skip=out.skip, progress=progress, geocoder=geocoder, on_warning=out.warn,
+                stdin_format=args.input_format,
             )  # fmt: skip
         out.stages(report)
         out.say(f"wrote {_shown_output(args.output)}: {report.summary()}")
@@ -420,13 +444,17 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
                 world=not args.curated_only, on_skip=out.skip,
             )  # fmt: skip
         else:
-            count = api.extract(args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip, geocoder=geocoder)
+            count = api.extract(
+                args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip, geocoder=geocoder,
+                on_warning=out.warn, stdin_format=args.input_format,
+            )  # fmt: skip
         out.say(f"wrote {_shown_output(args.output)}: {count} articles in {time.perf_counter() - started:.1f} s")
     elif args.command == "export":
         with out.progress() as progress:
             report = api.export(
                 args.sources, args.output, fmt=args.format, per=args.per, gazetteer=gazetteer, store=args.store,
-                fields=fields, on_skip=out.skip, progress=progress,
+                fields=fields, on_skip=out.skip, progress=progress, on_warning=out.warn,
+                stdin_format=args.input_format,
             )  # fmt: skip
         out.stages(report)
         out.say(f"wrote {_shown_output(args.output)}: {report.rows} rows; {report.summary()}")

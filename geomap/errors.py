@@ -14,6 +14,7 @@ __all__ = [
     "OfflineError",
     "StoreError",
     "OutputError",
+    "UsageError",
     "GeocoderError",
     "EXIT_OK",
     "EXIT_ERROR",
@@ -31,6 +32,13 @@ class GeomapError(Exception):
     """Root of every error geomap raises on purpose: a user's mistake or an unusable input."""
 
     exit_code = EXIT_ERROR
+
+
+class UsageError(GeomapError, ValueError):
+    """A command-line value argparse cannot check (a bad ``--field``, an export format that cannot be
+    told from the suffix): exit 2, like argparse's own errors, in one line."""
+
+    exit_code = EXIT_USAGE
 
 
 class SourceError(GeomapError, ValueError):

@@ -43,7 +43,7 @@ import sqlite3
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING
 from geomap.errors import SourceError, StoreError
 from geomap.events import EVENT_COLUMNS
 from geomap.model import Article
-from geomap.sources import read_file, source_paths
+from geomap.sources import STDIN, path_order, read_file, source_paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,6 +135,18 @@ class StoreUpdate:
     @property
     def articles(self) -> int:
         return self.new + self.changed + self.unchanged
+
+
+@dataclass
+class _FileContext:
+    """What storing one file's articles needs besides the file: the update's state and callbacks."""
+
+    rows_for: Callable[[Article], list[dict]]
+    version: str
+    report: StoreUpdate
+    batch: _Batch
+    stale_hashes: set[str]
+    incomplete: Callable[[], bool] | None
 
 
 class Store:
@@ -254,6 +266,9 @@ class Store:
         progress: Callable[[int, int], None] | None = None,
         files: list[str] | None = None,
         incomplete: Callable[[], bool] | None = None,
+        on_warning: Callable[[str], None] | None = None,
+        keep: Sequence[str] = (),
+        stdin: Sequence[Article] | None = None,
     ) -> StoreUpdate:
         """Bring the store in line with ``sources``: parse new/changed articles, drop removed ones.
 
@@ -264,6 +279,10 @@ class Store:
         ``incomplete()``, asked right after each ``rows_for``, says that article's rows lack work
         that failed (an online geocoder down): they are stored under a version no run matches and
         their file is not recorded as read, so the next update reads and parses it again.
+        ``keep``: paths that exist but could not be read (:attr:`SourceListing.unreadable`); the
+        articles stored from under them stay, as do those of a file that cannot be read for lack of
+        permission: a passing permission problem must not take articles off the map.
+        ``stdin``: the articles of ``-`` in ``files`` (standard input, read by the caller).
         """
         report = StoreUpdate()
         files = source_paths(sources) if files is None else files
@@ -277,48 +296,89 @@ class Store:
                 )
         known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, articles FROM files")}
         stale_hashes: set[str] = set()
+        kept: list[str] = []
         batch = _Batch(self._db)
+        context = _FileContext(rows_for, version, report, batch, stale_hashes, incomplete)
         try:
             for done, key in enumerate(files, 1):
+                if key == STDIN:
+                    self._store_file(key, None, list(stdin or ()), context, record=False)
+                    report.files.append(key)
+                    continue
                 try:
                     stat = os.stat(key)
                 except OSError as err:
-                    unreadable = SourceError(f"{key}: cannot read ({err.strerror})")
-                    self._skip(report, on_skip, unreadable, key, stale_hashes, batch)
+                    self._skip(report, on_skip, SourceError(f"{key}: cannot read ({err.strerror})"), key, context)
                     continue
                 seen = known.get(key)
                 if seen is not None and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
                     report.unchanged += seen[2]
                     report.files.append(key)
                 else:
+                    bad_records: list[SourceError] = []
                     try:
-                        articles = list(read_file(Path(key), fields=fields))
+                        found = read_file(key, fields=fields, on_skip=bad_records.append, on_warning=on_warning)
+                        articles = list(found)
                     except SourceError as err:
-                        self._skip(report, on_skip, err, key, stale_hashes, batch)
+                        if self._skip(report, on_skip, err, key, context):
+                            kept.append(key)
                         continue
-                    self._store_file(key, stat, articles, rows_for, version, report, batch, stale_hashes, incomplete)
+                    for err in bad_records:  # the file's other records are kept; it is read again next run
+                        report.skipped.append(str(err))
+                        if on_skip is not None:
+                            on_skip(err)
+                    self._store_file(key, stat, articles, context, record=not bad_records)
                     report.files.append(key)
                 if progress is not None:
                     progress(done, len(files))
             batch.commit()
+            report.files = self._with_kept([os.fspath(source) for source in sources], report.files, kept, keep)
             self._drop_removed(set(report.files), report, stale_hashes)
         finally:
             batch.rollback()
         return report
 
-    def _skip(self, report, on_skip, err: SourceError, key: str, stale_hashes: set[str], batch: _Batch) -> None:
-        """An unreadable file is reported and its old articles leave the map (as a fresh build would)."""
-        batch.commit()
+    def _with_kept(self, sources: list[str], files: list[str], kept: list[str], keep: Sequence[str]) -> list[str]:
+        """``files`` plus the stored files kept although they could not be read now: ``kept`` (files
+        denied to us) and the stored files under a ``keep`` path, each where a listing puts it (by
+        source, then path order), so the output is the one the readable folder would give."""
+        if not kept and not keep:
+            return files
+        listed = set(files)
+        under = tuple(path.rstrip("/") + "/" for path in keep)
+        stored = [path for (path,) in self._db.execute("SELECT DISTINCT path FROM articles")]
+        extra = [p for p in stored if p not in listed and (p in kept or p in keep or p.startswith(under))]
+        if not extra:
+            return files
+        prefixes = [source.rstrip("/") + "/" for source in sources]
+
+        def rank(path: str) -> tuple[int, str]:
+            matches = (n for n, source in enumerate(sources) if path == source or path.startswith(prefixes[n]))
+            return next(matches, len(sources)), path_order(path)
+
+        return sorted(files + extra, key=rank)
+
+    def _skip(self, report, on_skip, err: SourceError, key: str, context: _FileContext) -> bool:
+        """A file that cannot be read is reported. Its old articles leave the map (as a fresh build
+        would), unless it is a permission problem: then they stay, and True is returned."""
+        context.batch.commit()
         report.skipped.append(str(err))
         if on_skip is not None:
             on_skip(err)
+        if isinstance(err.__cause__, PermissionError) or "Permission denied" in str(err):
+            return True
         with self._transaction():
-            stale_hashes.update(h for (h,) in self._db.execute("SELECT hash FROM articles WHERE path = ?", (key,)))
+            stale = self._db.execute("SELECT hash FROM articles WHERE path = ?", (key,))
+            context.stale_hashes.update(h for (h,) in stale)
             self._db.execute("DELETE FROM articles WHERE path = ?", (key,))
             self._db.execute("DELETE FROM files WHERE path = ?", (key,))
+        return False
 
-    def _store_file(self, key, stat, articles, rows_for, version, report, batch, stale_hashes, incomplete) -> None:
-        db = self._db
+    def _store_file(self, key: str, stat, articles: list[Article], context: _FileContext, *, record: bool) -> None:
+        """Store the articles of one file; ``record``: remember its size and mtime (so that an
+        unchanged file is not read again). Not for standard input, nor for a file read in part."""
+        db, report, batch, stale_hashes = self._db, context.report, context.batch, context.stale_hashes
+        rows_for, version, incomplete = context.rows_for, context.version, context.incomplete
         retry_before = report.retry
         old = dict(db.execute("SELECT idx, hash FROM articles WHERE path = ?", (key,)).fetchall())
         for idx, article in enumerate(articles):
@@ -357,7 +417,7 @@ class Store:
         report.removed += len(gone)
         stale_hashes.update(gone)
         db.execute("DELETE FROM articles WHERE path = ? AND idx >= ?", (key, len(articles)))
-        if report.retry == retry_before:
+        if record and report.retry == retry_before:
             db.execute(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (key, stat.st_size, stat.st_mtime_ns, len(articles))
             )

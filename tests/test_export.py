@@ -116,7 +116,7 @@ def test_export_cli_writes_by_suffix_and_is_deterministic(tmp_path, seed_path, s
 
 def test_export_cli_explicit_format_and_unknown_suffix(tmp_path, seed_path, capsys):
     output = tmp_path / "events.txt"
-    assert main(["export", str(seed_path), "-o", str(output)]) == 1
+    assert main(["export", str(seed_path), "-o", str(output)]) == 2  # a usage error, before any reading
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "--format" in err
     assert not output.exists()

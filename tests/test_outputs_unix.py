@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from articlegen import write_articles
 
-from geomap import api
 from geomap.cli import main
 from geomap.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from geomap.store import default_store_path, store_error, stores_dir
@@ -227,9 +226,8 @@ def test_levels_before_the_command_and_stages_with_v(tmp_path, capsys):
 def test_bad_option_values_are_usage_errors(tmp_path, capsys, args):
     write_articles(tmp_path / "news", 1)
     args = [str(tmp_path / "news") if a == "NEWS" else a for a in args]
-    with pytest.raises(SystemExit) as exited:
-        geomap(*args)
-    assert exited.value.code == EXIT_USAGE
+    assert geomap(*args) == EXIT_USAGE
+    assert error_line(capsys).startswith("geomap: error: ")
 
 
 # -- item 16: names in messages --------------------------------------------------------------------
