@@ -38,16 +38,42 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+# Runs before the page's own scripts (Playwright injects it, so the page's policy does not apply to it).
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+    window.__cspViolations.push(e.effectiveDirective + " blocked " + (e.blockedURI || "?") + " " + (e.sample || ""));
+});
+"""
+
+
 class OfflinePage:
-    """A page whose every non-file request is aborted and recorded, and whose console is recorded."""
+    """A page whose every non-file request is aborted and recorded, and whose console and
+    Content-Security-Policy violations are recorded (the ``offline`` fixture asserts there are none)."""
 
     def __init__(self, browser: Any) -> None:
         self.page = browser.new_page(viewport={"width": 1280, "height": 800})
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.csp_messages: list[str] = []
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.add_init_script(RECORD_CSP_VIOLATIONS)
         self.page.route("**/*", self._route)
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_messages.append(message.text)
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def csp_violations(self, clear: bool = False) -> list[str]:
+        """What the page's Content-Security-Policy blocked: violation events, then console reports."""
+        seen = [*self.page.evaluate("window.__cspViolations || []"), *self.csp_messages]
+        if clear:
+            self.page.evaluate("window.__cspViolations = []")
+            self.csp_messages.clear()
+        return seen
 
     def _route(self, route: Any) -> None:
         url = route.request.url
@@ -88,7 +114,10 @@ class OfflinePage:
 def offline(browser: Any) -> Iterator[OfflinePage]:
     page = OfflinePage(browser)
     yield page
-    page.close()
+    try:
+        assert page.csp_violations() == [], "the map's own Content-Security-Policy blocked part of it"
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +221,47 @@ def test_picking_a_tile_layer_is_the_only_way_to_the_network(offline: OfflinePag
     page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").click()
     page.wait_for_timeout(500)
     assert offline.requests and all("tile.openstreetmap.org" in u for u in offline.requests)
+
+
+def test_the_policy_lets_every_offered_tile_layer_through(offline: OfflinePage, seed_map: Path) -> None:
+    page = offline.open(seed_map)
+    for label, host in (
+        ("Esri World Imagery", "https://server.arcgisonline.com/"),
+        ("OpenTopoMap", ".tile.opentopomap.org/"),
+        ("OpenStreetMap", "https://tile.openstreetmap.org/"),
+    ):
+        offline.requests.clear()
+        page.locator(".leaflet-control-layers-base label", has_text=label).click()
+        page.wait_for_timeout(500)
+        assert offline.requests and all(host in url for url in offline.requests), label
+    assert offline.csp_violations() == []  # tiles reached the (blocked) network: the policy let them
+
+
+def test_the_policy_blocks_what_slips_into_the_page(offline: OfflinePage, seed_map: Path, tmp_path: Path) -> None:
+    """Markup that escaped escaping can neither run nor reach the network: the policy stops it."""
+    text = seed_map.read_text(encoding="utf-8")
+    slipped = (
+        '<img id="slipped" src="https://example.org/pixel.png">'
+        '<script>window.__ran = true; fetch("https://example.org/from-script");</script>'
+        '<link rel="stylesheet" href="https://example.org/style.css">'
+    )
+    path = tmp_path / "slipped.html"
+    path.write_text(text.replace("<body>", "<body>" + slipped, 1), encoding="utf-8")
+    page = offline.open(path)  # the map itself still works
+    fetched = page.evaluate("() => fetch('https://example.org/data.json').then(() => 'fetched', () => 'blocked')")
+    page.wait_for_timeout(300)
+    assert fetched == "blocked"
+    assert page.evaluate("window.__ran") is None  # the slipped inline script did not run
+    assert page.evaluate("document.getElementById('slipped').naturalWidth") == 0
+    assert offline.requests == [], "blocked before the network, not by the test's network block"
+    blocked = " | ".join(offline.csp_violations(clear=True))
+    for directive, url in (
+        ("img-src", "https://example.org/pixel.png"),
+        ("script-src-elem", "inline"),
+        ("style-src-elem", "https://example.org/style.css"),
+        ("connect-src", "https://example.org/data.json"),
+    ):
+        assert f"{directive} blocked {url}" in blocked, (directive, blocked)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -315,6 +385,7 @@ def test_folium_map_extended_by_a_user_works_offline(browser: Any, tmp_path: Pat
         opened.wait_for_selector(".leaflet-popup-content:has-text('user note: Hama front')", timeout=5_000)
         assert KAFR_RUMA_SNIPPET in _search_kafr_ruma(opened)
         assert page.requests == [] and page.failed == [] and page.errors == []
+        assert page.csp_violations() == []
     finally:
         page.close()
 
@@ -336,5 +407,69 @@ def test_plain_folium_map_with_event_layer_and_offline(browser: Any, tmp_path: P
         assert opened.locator(".leaflet-control-layers-overlays label", has_text="Heatmap").count() == 1
         assert KAFR_RUMA_SNIPPET in _search_kafr_ruma(opened)
         assert page.requests == [] and page.failed == [] and page.errors == []
+        assert page.csp_violations() == []
+    finally:
+        page.close()
+
+
+def test_folium_icons_and_their_fonts_pass_the_policy(offline: OfflinePage, tmp_path: Path) -> None:
+    """folium.Icon brings jQuery, Bootstrap, Font Awesome (fonts inlined, some added at run time)."""
+    import folium
+
+    import geomap
+
+    m = geomap.folium_map(seed_events(), title="Idlib")
+    for number, (icon, prefix, where) in enumerate((("info-sign", "glyphicon", [30, 20]), ("flag", "fa", [45, 10]))):
+        folium.Marker(where, icon=folium.Icon(icon=icon, prefix=prefix), popup=f"note {number}").add_to(m)
+    path = tmp_path / "icons.html"
+    m.save(path)
+    page = offline.open(path)
+    page.locator(".awesome-marker.leaflet-interactive").first.click()
+    page.wait_for_selector(".leaflet-popup-content:has-text('note')", timeout=5_000)  # folium's popup: jQuery
+    fonts = page.evaluate(
+        """async () => { await document.fonts.ready; const seen = [];
+            document.fonts.forEach((f) => { if (f.status !== "unloaded") seen.push(f.family + " " + f.status); });
+            return seen; }"""
+    )
+    assert fonts and all(face.endswith(" loaded") for face in fonts), fonts
+    assert offline.requests == [] and offline.errors == []
+
+
+class CdnPage(OfflinePage):
+    """Serves each CDN URL geomap has a bundled copy of from that copy, as if online; the rest of
+    the network stays blocked and recorded."""
+
+    def __init__(self, browser: Any) -> None:
+        super().__init__(browser)
+        self.served: list[str] = []
+
+    def _route(self, route: Any) -> None:
+        from geomap.map.offline import _read, bundled
+
+        url = route.request.url
+        entry = bundled(url)
+        if entry is None:
+            super()._route(route)
+            return
+        self.served.append(url)
+        kind = "text/css" if entry.kind == "css" else "text/javascript"
+        route.fulfill(status=200, body=_read(entry.package, entry.version, entry.path, entry.origin), content_type=kind)
+
+
+def test_a_map_linking_its_libraries_from_cdns_is_let_through(browser: Any, tmp_path: Path) -> None:
+    import folium
+
+    import geomap
+
+    m = geomap.folium_map(seed_events(), title="Idlib", online=True)
+    folium.Marker([35.2, 36.0], icon=folium.Icon(icon="info-sign"), popup="user note").add_to(m)  # Font Awesome
+    path = tmp_path / "cdn.html"
+    m.save(path)
+    page = CdnPage(browser)
+    try:
+        opened = page.open(path)
+        assert KAFR_RUMA_SNIPPET in _search_kafr_ruma(opened)
+        assert len(page.served) >= 10  # from four CDN hosts
+        assert page.csp_violations() == []
     finally:
         page.close()

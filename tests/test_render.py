@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import subprocess
@@ -311,3 +312,139 @@ def test_folium_icon_libraries_load_only_when_a_map_uses_them() -> None:
     folium.Marker([35, 36], icon=folium.Icon(icon="info-sign")).add_to(m)
     page = m.get_root().render()
     assert "bootstrap@5.2.2" in page and "leaflet.awesome-markers" in page
+
+
+# ---- Content-Security-Policy and generator <meta> -------------------------------------------------
+
+TILE_HOSTS = {
+    "https://tile.openstreetmap.org", "https://server.arcgisonline.com",
+    "https://a.tile.opentopomap.org", "https://b.tile.opentopomap.org", "https://c.tile.opentopomap.org",
+}  # fmt: skip
+_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def policy_of(page: str) -> dict[str, list[str]]:
+    """The page's policy as ``{directive: [sources]}`` (each directive once)."""
+    found = _POLICY.findall(page)
+    assert len(found) == 1, f"expected one Content-Security-Policy <meta>, found {len(found)}"
+    directives = [d.split() for d in found[0].replace("&quot;", '"').replace("&amp;", "&").split(";") if d.strip()]
+    policy = {d[0]: d[1:] for d in directives}
+    assert len(policy) == len(directives), "a directive is repeated"
+    return policy
+
+
+def running_script_hashes(page: str) -> list[str]:
+    """sha256 sources of the page's inline scripts that run, found by Python's own HTML parser."""
+    import base64
+    from html.parser import HTMLParser
+
+    class Scripts(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=False)
+            self.texts: list[list[str]] = []
+            self.inside = False
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "script":
+                attributes = dict(attrs)
+                kind = (attributes.get("type") or "").strip().lower()
+                self.inside = "src" not in attributes and kind in ("", "text/javascript", "module")
+                if self.inside:
+                    self.texts.append([])
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "script":
+                self.inside = False
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.texts[-1].append(data)
+
+    parser = Scripts()
+    parser.feed(page)
+    parser.close()
+    digests = [hashlib.sha256("".join(text).encode("utf-8")).digest() for text in parser.texts]
+    return [f"'sha256-{base64.b64encode(d).decode()}'" for d in digests]
+
+
+def _hosts(policy: dict[str, list[str]]) -> dict[str, set[str]]:
+    """The network sources of each directive (not keywords, hashes or data:/blob:)."""
+    return {
+        name: {s for s in sources if not s.startswith("'") and s not in ("data:", "blob:")}
+        for name, sources in policy.items()
+    }
+
+
+def test_seed_map_policy_forbids_every_network_source_but_the_tile_hosts() -> None:
+    page = render_map(seed_events())
+    head = page.split("<script", 1)[0]
+    assert '<meta name="generator" content="geomap">' in head and _POLICY.search(head), "before any script"
+    policy = policy_of(page)
+    assert policy["default-src"] == ["'none'"]
+    assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'none'"]
+    assert policy["form-action"] == ["'none'"]
+    assert not {"frame-src", "child-src", "connect-src", "worker-src"} & set(policy)  # default-src 'none'
+    hosts = _hosts(policy)
+    assert hosts["img-src"] == TILE_HOSTS and {"data:", "blob:"} <= set(policy["img-src"])
+    assert all(not found for name, found in hosts.items() if name != "img-src"), hosts
+    assert "*" not in " ".join(policy["img-src"]) and "http:" not in " ".join(policy["img-src"])
+    # Inline scripts by hash only: exactly those of the scripts that run (not the data blocks).
+    assert policy["script-src"] == running_script_hashes(page) and len(policy["script-src"]) >= 5
+    assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in policy["script-src"]
+    assert policy["style-src"] == ["'unsafe-inline'"]
+
+
+def test_policy_follows_what_the_page_holds() -> None:
+    import folium
+
+    import geomap
+
+    m = geomap.folium_map(seed_events(), title="Idlib")
+    folium.TileLayer("https://{s}.tiles.example.com/{z}/{x}/{y}.png", attr="x", subdomains="pq").add_to(m)
+    m.get_root().script.add_child(folium.Element("window.userCode = 1;"))
+    page = m.get_root().render()
+    policy = policy_of(page)
+    assert _hosts(policy)["img-src"] == TILE_HOSTS | {"https://p.tiles.example.com", "https://q.tiles.example.com"}
+    assert policy["script-src"] == running_script_hashes(page)  # the user's script too
+
+    folium.Marker([35, 36], icon=folium.Icon(icon="info-sign")).add_to(m)  # Font Awesome: inlined fonts
+    assert policy_of(m.get_root().render())["font-src"] == ["data:"]
+
+    cdn = render_map(seed_events(), assets="cdn")
+    policy = policy_of(cdn)
+    links = re.findall(r'<(?:script src|link rel="stylesheet" href)="https://([^/"]+)/', cdn)
+    linked = {f"https://{host}" for host in links}
+    assert linked == {"https://cdn.jsdelivr.net"}
+    hosts = _hosts(policy)
+    assert hosts["script-src"] == hosts["style-src"] == hosts["font-src"] == linked
+    assert hosts["img-src"] == TILE_HOSTS | linked  # the CDN stylesheets' own images
+    assert policy["script-src"][:-1] == running_script_hashes(cdn)
+
+
+def test_policy_can_be_replaced_or_left_out() -> None:
+    import geomap
+
+    own = "default-src 'self'; img-src *"
+    page = geomap.folium_map(seed_events(), csp=own).get_root().render()
+    assert _POLICY.findall(page) == [own]
+    page = geomap.folium_map(seed_events(), csp=None).get_root().render()
+    assert "Content-Security-Policy" not in page
+    assert page.count('<meta name="generator" content="geomap">') == 1  # geomap's map all the same
+    with pytest.raises(TypeError, match="csp"):
+        geomap.folium_map(seed_events(), csp=True)
+
+
+def test_every_geomap_map_says_geomap_made_it() -> None:
+    import folium
+
+    import geomap
+
+    for page in (
+        render_map(seed_events()),
+        render_map(seed_events(), assets="cdn", boundaries=False),
+        geomap.folium_map(seed_events())._repr_html_(),
+    ):
+        assert html.unescape(page).count('<meta name="generator" content="geomap">') == 1
+    m = folium.Map(tiles=None)
+    geomap.EventLayer(seed_events()).add_to(m)
+    assert "generator" not in m.get_root().render()  # a user's own folium.Map stays theirs

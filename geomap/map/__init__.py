@@ -5,6 +5,7 @@
   :class:`EventHeatmap`, :class:`Legend`, :class:`SearchBox`, :class:`TimeFilter`, :class:`MapTitle`,
   :class:`VectorBasemap` (offline Natural Earth basemap);
 * :func:`offline` (:mod:`~geomap.map.offline`): makes any folium map self-contained;
+* :mod:`~geomap.map.policy`: the Content-Security-Policy and generator ``<meta>`` of geomap's pages;
 * :mod:`~geomap.map.payload`: the events table as the compact data blocks the page draws from;
 * :mod:`~geomap.map.shapes`: Natural Earth countries and provinces as shapely shapes;
 * :mod:`~geomap.map.assets`: the bundled files in ``static/`` (read as package data).

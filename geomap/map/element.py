@@ -50,7 +50,9 @@ LEAFLET_HEAT_JS = [
         "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js",
     ),
 ]
-TOPOJSON_CLIENT_JS = [("topojson-client", "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js")]
+TOPOJSON_CLIENT_JS = [
+    ("topojson-client", "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js")
+]
 
 
 def content_id(*parts: Any) -> str:

@@ -31,6 +31,8 @@ from geomap.map.element import content_id
 from geomap.map.event_layer import EventLayer
 from geomap.map.offline import offline
 from geomap.map.payload import Blocks, encode_table
+from geomap.map.policy import AUTO
+from geomap.map.policy import install as install_page_meta
 from geomap.map.title import MapTitle
 
 if TYPE_CHECKING:
@@ -65,9 +67,10 @@ def _tree(element: Any) -> Iterator[Any]:
 
 
 class GeomapMap(folium.Map):
-    """A ``folium.Map`` that writes atomically and loads folium's icon libraries only when used.
+    """A ``folium.Map`` that writes atomically, loads folium's icon libraries only when used and
+    carries a Content-Security-Policy.
 
-    Everything a folium user does with a ``folium.Map`` works the same. Two differences:
+    Everything a folium user does with a ``folium.Map`` works the same. Three differences:
 
     * ``save(path)`` writes a temp file and renames it: a reader never sees half a map, and a failed
       render leaves the previous file.
@@ -75,11 +78,19 @@ class GeomapMap(folium.Map):
       loaded only when the map holds a ``folium.Icon`` or a plugin that may rely on them (jQuery
       alone when it holds a ``folium.Popup``, which folium fills with jQuery);
       ``folium_assets=True`` always loads them (e.g. for custom HTML using Bootstrap classes).
+    * The page's ``<head>`` starts with ``<meta name="generator" content="geomap">`` and a
+      Content-Security-Policy ``<meta>``. ``csp="auto"`` (default): computed from the rendered page
+      by :func:`geomap.map.policy.page_policy` (no network source but the tile layers' hosts and,
+      when libraries are linked, their CDN hosts; inline scripts by hash); a string: that policy as
+      it is; ``None``: no policy.
     """
 
-    def __init__(self, *args: Any, folium_assets: bool | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, folium_assets: bool | None = None, csp: str | None = AUTO, **kwargs: Any) -> None:
+        if csp is not None and not isinstance(csp, str):
+            raise TypeError(f"Expected csp to be 'auto', a policy string or None, instead got: {csp!r}.")
         super().__init__(*args, **kwargs)
         self.folium_assets = folium_assets
+        self.csp = csp
         self._rendered: list[list[str]] = [[], [], []]  # what the last render added to header, html, script
 
     def _left_out(self) -> frozenset[str]:
@@ -129,6 +140,7 @@ class GeomapMap(folium.Map):
             if isinstance(child, folium.LayerControl):
                 self._children[key] = self._children.pop(key)
         before = [set(section._children) for section in sections]
+        install_page_meta(root, self)  # the figure adds the generator and policy <meta> to its page
         super().render(**kwargs)
         self._rendered = [[k for k in section._children if k not in old] for section, old in zip(sections, before)]
 
@@ -152,13 +164,18 @@ def map_from_blocks(
     time_filter: bool = True,
     cluster: bool = True,
     folium_assets: bool | None = None,
+    csp: str | None = AUTO,
 ) -> GeomapMap:
-    """The map of already encoded data (:class:`~geomap.map.payload.Blocks`): what the store's cache feeds."""
+    """The map of already encoded data (:class:`~geomap.map.payload.Blocks`): what the store's cache feeds.
+
+    ``csp``: the page's Content-Security-Policy: ``"auto"`` (computed from the page, see
+    :class:`GeomapMap`), a policy string, or ``None`` for none.
+    """
     seed = content_id(title, blocks.head, blocks.areas, *blocks.parts, blocks.basemap)
     location, zoom = _initial_view(blocks.bounds)
     m = GeomapMap(
         location=location, zoom_start=zoom, tiles=None, control_scale=True, world_copy_jump=True,
-        folium_assets=folium_assets,
+        folium_assets=folium_assets, csp=csp,
     )  # fmt: skip
     m.options.update(minZoom=1, maxZoom=18)  # folium's min_zoom/max_zoom go to its default tile layer only
     m._id = content_id("Map", seed)
