@@ -19,6 +19,7 @@ import pytest
 from geomap import sources
 from geomap.cli import main
 from geomap.errors import SourceError
+from geomap.sources import readers
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -152,14 +153,14 @@ def test_file_level_problems_raise_even_with_on_skip(tmp_path, name, data):
 def test_feed_entry_error_skips_that_entry(tmp_path, monkeypatch):
     path = tmp_path / "wire.rss"
     path.write_bytes(RSS)
-    strip = sources._strip_html
+    strip = readers._strip_html
 
     def broken(fragment: str) -> str:
         if "BROKEN" in fragment:
             raise ValueError("unexpected markup")
         return strip(fragment)
 
-    monkeypatch.setattr(sources, "_strip_html", broken)
+    monkeypatch.setattr(readers, "_strip_html", broken)
     skipped, on_skip = collect()
     articles = list(sources.read_file(path, on_skip=on_skip))
     assert [a.url for a in articles] == ["https://example.org/1", "https://example.org/3"]
