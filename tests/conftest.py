@@ -18,33 +18,44 @@ SEEDS_DIR = ROOT / "seeds"
 SEED_PATH = SEEDS_DIR / "000_ed468d2604eec858.txt"
 
 
+def _environment_folder(name: str, folder: Path):
+    """Set ``$name`` to ``folder`` for the session (processes tests start inherit it), then restore it."""
+    import os
+
+    old = os.environ.get(name)
+    os.environ[name] = str(folder)
+    yield
+    if old is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = old
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_user_gazetteer(tmp_path_factory: pytest.TempPathFactory):
     """A developer's own gazetteer extensions (platformdirs user data dir) must not change test results."""
-    import os
-
-    old = os.environ.get("GEOMAP_GAZETTEER_DIR")
-    os.environ["GEOMAP_GAZETTEER_DIR"] = str(tmp_path_factory.mktemp("no-user-gazetteer"))
-    yield
-    if old is None:
-        os.environ.pop("GEOMAP_GAZETTEER_DIR", None)
-    else:
-        os.environ["GEOMAP_GAZETTEER_DIR"] = old
+    yield from _environment_folder("GEOMAP_GAZETTEER_DIR", tmp_path_factory.mktemp("no-user-gazetteer"))
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _stores_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory):
-    """Default stores live in the user cache folder; tests keep theirs in one temporary folder
-    (an environment variable, so that the geomap processes tests start agree on it)."""
+    """Default stores live in the user cache folder; tests keep theirs in one temporary folder."""
+    yield from _environment_folder("GEOMAP_STORE_DIR", tmp_path_factory.mktemp("stores"))
+
+
+def deny_scandir(monkeypatch, denied: Path) -> None:
+    """``os.scandir`` refuses ``denied`` as it does a non-root user on a chmod 000 folder (root, as
+    in CI, reads everything, so permission tests that must run everywhere deny it this way)."""
     import os
 
-    old = os.environ.get("GEOMAP_STORE_DIR")
-    os.environ["GEOMAP_STORE_DIR"] = str(tmp_path_factory.mktemp("stores"))
-    yield
-    if old is None:
-        os.environ.pop("GEOMAP_STORE_DIR", None)
-    else:
-        os.environ["GEOMAP_STORE_DIR"] = old
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.path.realpath(path) == os.path.realpath(denied):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import map_text
+from conftest import deny_scandir, map_text
 
 from geomap import api
 from geomap.cli import main
@@ -63,18 +63,6 @@ def test_one_bad_item_of_a_json_list_costs_only_that_item(tmp_path, capsys):
     assert sorted(article_ids(tmp_path / "map.html")) == ["a", "c"]
 
 
-def _deny(monkeypatch, denied: Path) -> None:
-    """``os.scandir`` refuses ``denied`` as it does a non-root user on a chmod 000 folder (CI runs as root)."""
-    real = os.scandir
-
-    def scandir(path="."):
-        if os.path.realpath(path) == os.path.realpath(denied):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
-
-
 def test_an_unreadable_subfolder_is_said_and_its_articles_stay(tmp_path, capsys, monkeypatch):
     news, out = tmp_path / "news", tmp_path / "map.html"
     (news / "locked").mkdir(parents=True)
@@ -84,7 +72,7 @@ def test_an_unreadable_subfolder_is_said_and_its_articles_stay(tmp_path, capsys,
     assert geomap("build", news, "-o", out, "-q") == EXIT_OK
     before = out.read_bytes()
     with monkeypatch.context() as patch:
-        _deny(patch, news / "locked")
+        deny_scandir(patch, news / "locked")
         assert geomap("build", news, "-o", out) == EXIT_PARTIAL
     err = capsys.readouterr().err
     assert f"geomap: skipped: {news / 'locked'}: permission denied" in err

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import deny_scandir
 
 from geomap import sources
 from geomap.cli import main
@@ -404,18 +405,6 @@ def test_list_sources_plain_folder_same_as_source_paths(tmp_path):
     assert sources.iter_source_files([news]) == [Path(p) for p in expected]
 
 
-def _deny_scandir(monkeypatch, denied: Path) -> None:
-    """``os.scandir`` refuses ``denied`` as it would for a non-root user on a chmod 000 folder (root reads all)."""
-    real = os.scandir
-
-    def scandir(path="."):
-        if os.path.realpath(path) == os.path.realpath(denied):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
-
-
 def _check_unreadable_subfolder(news: Path) -> None:
     listing = sources.list_sources([news])
     assert listing.files == [f"{news}/a.txt"]
@@ -433,7 +422,7 @@ def _news_with_locked_subfolder(tmp_path: Path) -> Path:
 
 def test_unreadable_subfolder_is_reported_any_user(tmp_path, monkeypatch):
     news = _news_with_locked_subfolder(tmp_path)
-    _deny_scandir(monkeypatch, news / "locked")
+    deny_scandir(monkeypatch, news / "locked")
     _check_unreadable_subfolder(news)
 
 
@@ -452,7 +441,7 @@ def test_unreadable_folder_given_directly_is_skipped_not_fatal(tmp_path, monkeyp
     locked.mkdir()
     (locked / "a.txt").write_text("T\n\nIdlib.\n")
     (tmp_path / "b.txt").write_text("T\n\nHoms.\n")
-    _deny_scandir(monkeypatch, locked)
+    deny_scandir(monkeypatch, locked)
     listing = sources.list_sources([locked, tmp_path / "b.txt"])
     assert listing.files == [f"{tmp_path}/b.txt"]
     assert [str(e) for e in listing.skipped] == [f"{locked}: permission denied"]
@@ -462,7 +451,7 @@ def test_unreadable_folder_given_directly_is_skipped_not_fatal(tmp_path, monkeyp
 def test_folder_whose_only_content_is_unreadable_is_not_fatal(tmp_path, monkeypatch):
     news = tmp_path / "news"
     (news / "locked").mkdir(parents=True)
-    _deny_scandir(monkeypatch, news / "locked")
+    deny_scandir(monkeypatch, news / "locked")
     listing = sources.list_sources([news])
     assert listing.files == [] and listing.unreadable == [f"{news}/locked"]
 
@@ -581,7 +570,7 @@ def test_fatal_listing_errors_stay_fatal(tmp_path):
 def test_read_articles_reports_listing_problems(tmp_path, monkeypatch):
     news = _news_with_locked_subfolder(tmp_path)
     os.symlink("missing.txt", news / "dangling.txt")
-    _deny_scandir(monkeypatch, news / "locked")
+    deny_scandir(monkeypatch, news / "locked")
     skipped, on_skip = collect()
     assert [a.id for a in sources.read_articles([news], on_skip=on_skip)] == ["a"]
     assert [str(e) for e in skipped] == [f"{news}/dangling.txt: broken symlink", f"{news}/locked: permission denied"]

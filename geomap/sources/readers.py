@@ -28,7 +28,9 @@ such file is read, not when this module is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import html
 import json
 import math
@@ -318,14 +320,21 @@ def _parse_txt(data: bytes, origin: _Origin) -> Iterator[Article]:
 
 def _parse_jsonl(data: bytes, origin: _Origin) -> Iterator[Article]:
     text = _decode(data, origin.label)
+    records = (
+        (f"{origin.label}:{number}", f"{origin.stem}:{number}", functools.partial(_json_record, line, number, origin))
+        for number, line in enumerate(text.split("\n"), 1)
+        if line.strip()
+    )
+    yield from _record_articles(records, origin)
+
+
+def _record_articles(records: Iterable[tuple[str, str, Callable[[], object]]], origin: _Origin) -> Iterator[Article]:
+    """The articles of ``(where, default id, record)`` triples (``record()`` decodes it); a bad
+    record is reported (:class:`_BadRecords`) and the others go on."""
     bad = _BadRecords(origin)
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{origin.label}:{number}"
+    for where, default_id, record in records:
         try:
-            record = _json_record(line, where)
-            article = _record_article(record, origin, where=where, default_id=f"{origin.stem}:{number}")
+            article = _record_article(record(), origin, where=where, default_id=default_id)
         except SourceError as err:
             bad.bad(err)
             continue
@@ -334,12 +343,25 @@ def _parse_jsonl(data: bytes, origin: _Origin) -> Iterator[Article]:
     bad.end()
 
 
-def _json_record(line: str, where: str) -> object:
+def _json_record(line: str, number: int, origin: _Origin) -> object:
     """One JSON line; every way it can fail is a :class:`SourceError` naming the line."""
-    try:
+    where = f"{origin.label}:{number}"
+
+    def malformed(err: json.JSONDecodeError) -> SourceError:
+        return SourceError(f"{where}: malformed JSON ({err.msg} at column {err.colno})")
+
+    with _json_failures(where, malformed):
         return json.loads(line)
+
+
+@contextlib.contextmanager
+def _json_failures(where: str, malformed: Callable[[json.JSONDecodeError], SourceError]) -> Iterator[None]:
+    """Every way decoding JSON fails, as a :class:`SourceError` naming ``where``: bad syntax
+    (``malformed``), nesting too deep for the decoder, a number too long to convert."""
+    try:
+        yield
     except json.JSONDecodeError as err:
-        raise SourceError(f"{where}: malformed JSON ({err.msg} at column {err.colno})") from err
+        raise malformed(err) from err
     except RecursionError as err:
         raise SourceError(f"{where}: JSON nested too deeply") from err
     except ValueError as err:  # an integer of more than 4300 digits
@@ -351,17 +373,12 @@ def _parse_json(data: bytes, origin: _Origin) -> Iterator[Article]:
     text = _decode(data, origin.label)
     start = _WHITESPACE.match(text).end()
     if text.startswith("[", start):
-        bad = _BadRecords(origin)
-        for index, (line, record) in enumerate(_json_list(text, start, origin.label)):
-            where = f"{origin.label}:{line}"
-            try:
-                article = _record_article(record, origin, where=where, default_id=f"{origin.stem}:{index + 1}")
-            except SourceError as err:
-                bad.bad(err)
-                continue
-            bad.good()
-            yield article
-        bad.end()
+        items = _json_list(text, start, origin.label)
+        records = (
+            (f"{origin.label}:{line}", f"{origin.stem}:{index}", lambda record=record: record)
+            for index, (line, record) in enumerate(items, 1)
+        )
+        yield from _record_articles(records, origin)
         return
     line = text.count("\n", 0, start) + 1
     record = _json_document(text, origin.label, line)
@@ -377,14 +394,8 @@ _DECODER = json.JSONDecoder()
 
 def _json_document(text: str, label: str, line: int) -> object:
     """A whole file as JSON; failures are file-level :class:`SourceError` s."""
-    try:
+    with _json_failures(f"{label}:{line}", functools.partial(_malformed, label)):
         return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise _malformed(label, err) from err
-    except RecursionError as err:
-        raise SourceError(f"{label}:{line}: JSON nested too deeply") from err
-    except ValueError as err:
-        raise SourceError(f"{label}: unreadable JSON ({_first_clause(err)})") from err
 
 
 def _json_list(text: str, start: int, label: str) -> list[tuple[int, object]]:
@@ -403,14 +414,8 @@ def _json_list(text: str, start: int, label: str) -> list[tuple[int, object]]:
         while True:
             line += text.count("\n", counted, pos)
             counted = pos
-            try:
+            with _json_failures(f"{label}:{line}", functools.partial(_malformed, label)):
                 item, pos = _DECODER.raw_decode(text, pos)
-            except json.JSONDecodeError as err:
-                raise _malformed(label, err) from err
-            except RecursionError as err:
-                raise SourceError(f"{label}:{line}: JSON nested too deeply") from err
-            except ValueError as err:
-                raise SourceError(f"{label}:{line}: unreadable JSON ({_first_clause(err)})") from err
             items.append((line, item))
             pos = _WHITESPACE.match(text, pos).end()
             if not text.startswith(",", pos):
