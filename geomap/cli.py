@@ -4,9 +4,11 @@ Every :class:`~geomap.errors.GeomapError` becomes one line on stderr and its exi
 :mod:`geomap.errors` for the table (0 ok, 1 error and nothing written, 2 bad command line,
 3 written but some inputs skipped, 130 interrupted).
 
-Output levels: errors always; ``-q`` hides the summary line and progress bar, ``-qq`` also the
-"skipped" lines; ``-v`` adds the store path and per-run counts. The progress bar appears only when
-stderr is a terminal, so pipes, cron and CI logs stay quiet.
+Output levels (``-v``/``-q`` go before or after the command): errors always; ``-q`` hides the
+summary line, the warnings and the progress bar, ``-qq`` also the "skipped" lines; ``-v`` adds the
+store path and one line per stage (what it did, how long it took). The progress bar appears only
+when stderr is a terminal, so pipes, cron and CI logs stay quiet. Every line goes through
+:func:`printable`: names from the file system cannot forge lines or drive the terminal.
 """
 
 from __future__ import annotations

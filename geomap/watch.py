@@ -70,8 +70,9 @@ def watch(
     def build() -> None:
         try:
             report = api.build_map(
-                [folder], output, gazetteer=gaz, title=title, store=store, fields=fields, on_skip=on_skip
-            )
+                [folder], output, gazetteer=gaz, title=title, store=store, fields=fields, on_skip=on_skip,
+                on_warning=lambda message: say(f"warning: {message}", level=1),
+            )  # fmt: skip
         except StoreError as err:
             say(f"error: {err}", level=0)
             with guard:  # busy store: try again after the next quiet period
