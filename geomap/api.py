@@ -700,22 +700,29 @@ def extract(
     fields: Mapping[str, str] | None = None,
     on_warning: Callable[[str], None] | None = None,
     stdin_format: str = "txt",
+    report: BuildReport | None = None,
 ) -> int:
     """Write one JSON line per article: ``{"id", "toponyms": [...]}``; returns the article count.
 
-    ``events=False`` leaves out the event type and date of each toponym (faster).
+    ``events=False`` leaves out the event type and date of each toponym (faster). ``report``, when
+    given, receives the stages (read, parse, write) with their times.
     """
+    report = report if report is not None else BuildReport()
     check_output(output)
-    articles = read_articles(
-        sources, fields=fields, on_skip=on_skip, on_warning=on_warning, stdin_format=stdin_format,
-        exclude=_own_files(output),
-    )  # fmt: skip
+    with report.stage("read", lambda: f"{len(articles)} articles"):
+        articles = read_articles(
+            sources, fields=fields, on_skip=on_skip, on_warning=on_warning, stdin_format=stdin_format,
+            exclude=_own_files(output),
+        )  # fmt: skip
     if not articles:
         raise SourceError("no readable article in the given sources; nothing was written")
-    gaz = _loaded(gazetteer) if gazetteer is not None else load_gazetteer(world=True)
-    lines = []
-    for article, toponyms in parse_articles(articles, gaz, geocoder=geocoder):
-        record = {"id": article.id, "toponyms": [toponym_record(t, article if events else None) for t in toponyms]}
-        lines.append(json.dumps(record, ensure_ascii=False, sort_keys=False))
-    atomic_write_text(output, "\n".join(lines) + "\n")
+    lines: list[str] = []
+    with report.stage("parse", lambda: f"{len(lines)} articles"):
+        gaz = _loaded(gazetteer) if gazetteer is not None else load_gazetteer(world=True)
+        for article, toponyms in parse_articles(articles, gaz, geocoder=geocoder):
+            records = [toponym_record(t, article if events else None) for t in toponyms]
+            lines.append(json.dumps({"id": article.id, "toponyms": records}, ensure_ascii=False, sort_keys=False))
+    with report.stage("write"):
+        atomic_write_text(output, "\n".join(lines) + "\n")
+    report.articles = len(articles)
     return len(articles)

@@ -446,10 +446,12 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
                 world=not args.curated_only, on_skip=out.skip,
             )  # fmt: skip
         else:
+            report = api.BuildReport()
             count = api.extract(
                 args.sources, args.output, gazetteer=gazetteer, on_skip=out.skip, geocoder=geocoder,
-                on_warning=out.warn, stdin_format=args.input_format,
+                on_warning=out.warn, stdin_format=args.input_format, report=report,
             )  # fmt: skip
+            out.stages(report)
         out.say(f"wrote {_shown_output(args.output)}: {count} articles in {time.perf_counter() - started:.1f} s")
     elif args.command == "export":
         with out.progress() as progress:
