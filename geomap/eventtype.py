@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geomap.errors import GeomapError
-from geomap.sentences import sentence_bounds
+from geomap.sentences import GapCounts, sentence_bounds
 
 __all__ = [
     "EVENT_TYPES", "EventType", "Lexicon", "LexiconError", "classify_event", "load_lexicon", "default_lexicon_path",
@@ -327,16 +327,65 @@ class _Cue:
     weight: float
 
 
-def _cues(sentence: str, lexicon: Lexicon) -> tuple[_Cue, ...]:
-    """All cue matches of a sentence (cached: a sentence often holds several mentions)."""
+@dataclass(frozen=True)
+class _SentenceCues:
+    """The cues of one sentence and what scoring reads around each, whatever the mention.
+
+    Built once per sentence (a sentence often holds several mentions): reading the text before every
+    cue again for every mention made typing quadratic, and cubic on a run-on line.
+    """
+
+    cues: tuple[_Cue, ...]
+    #: Per cue: "negated", "hypothetical" or "" (it counts).
+    cancelled: tuple[str, ...]
+    #: Per cue: an "alleged" word and a "setting" phrase ("at a") just before it.
+    alleged: tuple[bool, ...]
+    setting: tuple[bool, ...]
+    #: The cues retyped by a named agent (:func:`_absorb`), when no cue is left out for the mention.
+    absorbed: tuple[_Cue, ...]
+    gaps: GapCounts
+
+
+def _cues(sentence: str, lexicon: Lexicon) -> _SentenceCues:
+    """The sentence's cues and their context (cached: a sentence often holds several mentions)."""
     if _load(lexicon.path) is lexicon:
         return _cues_cached(sentence, lexicon.path)
-    return _match_cues(sentence, lexicon)
+    return _sentence_cues(sentence, lexicon)
 
 
 @lru_cache(maxsize=512)
-def _cues_cached(sentence: str, path: str) -> tuple[_Cue, ...]:
-    return _match_cues(sentence, _load(path))
+def _cues_cached(sentence: str, path: str) -> _SentenceCues:
+    return _sentence_cues(sentence, _load(path))
+
+
+def _sentence_cues(sentence: str, lexicon: Lexicon) -> _SentenceCues:
+    cues = _match_cues(sentence, lexicon)
+    gaps = GapCounts(sentence, _STRONG_BOUNDARY)
+    modifiers = [_modifiers(sentence, cue.start, lexicon) for cue in cues]
+    return _SentenceCues(
+        cues=cues,
+        cancelled=tuple(m[0] for m in modifiers),
+        alleged=tuple(m[1] for m in modifiers),
+        setting=tuple(m[2] for m in modifiers),
+        absorbed=tuple(_absorb(list(cues), gaps, lexicon)),
+        gaps=gaps,
+    )
+
+
+def _modifiers(sentence: str, cue_start: int, lexicon: Lexicon) -> tuple[str, bool, bool]:
+    """What the words just before a cue do to it: (cancelled by "negated"/"hypothetical" or "", alleged, setting).
+
+    Each reads only the last few tokens before the cue (:func:`_last_tokens`), which is all its
+    pattern can match: a negation, hypothetical or alleged phrase is bounded by its window, and a
+    setting phrase ("at a") plus one word by :data:`_CONTEXT_TOKENS`.
+    """
+    if lexicon.negation.search(_last_tokens(sentence, lexicon.modifier_window, cue_start)):
+        return "negated", False, False
+    window = _last_tokens(sentence, lexicon.hypothetical_window, cue_start) + " "
+    if lexicon.hypothetical.search(window):
+        return "hypothetical", False, False
+    setting = bool(lexicon.setting.search(_last_tokens(sentence, _CONTEXT_TOKENS, cue_start)))
+    return "", bool(lexicon.alleged.search(window)), setting
 
 
 def _match_cues(sentence: str, lexicon: Lexicon) -> tuple[_Cue, ...]:
@@ -407,42 +456,68 @@ def _groups_starting(run: str, starts) -> tuple[int, ...]:
 _RUN_GROUPS: dict[str, dict[str, tuple[int, ...]]] = {}  # lexicon path -> word run -> cue groups
 
 
-def _between_factor(gap: str, lexicon: Lexicon) -> float:
-    strong = len(_STRONG_BOUNDARY.findall(gap))
-    commas = gap.count(",")
+#: Tokens of context read before a cue or a mention for its modifiers and role. The lexicon's
+#: phrases span a few tokens (the longest, "demanded an end to", four; a setting phrase such as
+#: "at a" may take one more word), so reading more changes nothing, while reading the whole
+#: sentence before every cue made typing quadratic.
+_CONTEXT_TOKENS = 20
+_ENDS_WITH_PREPOSITION = re.compile(
+    r"\b(?:in|on|at|of|from|to|near|into|over|around|across|outside|against|for|with|by|toward|towards)\s*$",
+    re.IGNORECASE,
+)
+_ENDS_WITH_ARTICLE = re.compile(r"\b(?:the|a|an)\s*$", re.IGNORECASE)
+
+
+def _between_factor(commas: int, strong: int, lexicon: Lexicon) -> float:
     return (lexicon.comma_factor**commas) * (lexicon.boundary_factor**strong)
 
 
-def _last_tokens(text: str, n: int) -> str:
-    tokens = list(_TOKEN.finditer(text))
-    if len(tokens) <= n:
-        return text
-    return text[tokens[-n].start() :]
+def _last_tokens(text: str, n: int, end: int | None = None) -> str:
+    """``text[:end]`` from its ``n``-th last token on; all of it when it has at most ``n`` tokens.
+
+    Read backwards in growing windows, so that the cost is that of the last tokens, not of the text
+    before them (tokenising a whole sentence per cue and mention made typing quadratic). A window
+    with more than ``n`` tokens holds the last ``n`` whole: a token (or its tail) precedes them.
+    """
+    end = len(text) if end is None else end
+    if n < 1:
+        tokens = list(_TOKEN.finditer(text, 0, end))
+        return text[tokens[-n].start() : end] if len(tokens) > n else text[:end]
+    span = 8 * (n + 1)
+    while True:
+        lo = max(0, end - span)
+        starts = [m.start() for m in _TOKEN.finditer(text, lo, end)]
+        if len(starts) > n:
+            return text[starts[-n] : end]
+        if lo == 0:
+            return text[:end]
+        span *= 2
 
 
 def _place_role(left: str, right: str, lexicon: Lexicon) -> tuple[str, str]:
-    """Role of the place from its immediate context: ("identity"|"source"|"metonym"|"", cue)."""
+    """Role of the place from its immediate context: ("identity"|"source"|"metonym"|"", cue).
+
+    The patterns on the left end at the mention and span a few tokens, so they read only the last
+    :data:`_CONTEXT_TOKENS` (at least the source window) of ``left``: the same matches, at a cost
+    that does not grow with the sentence.
+    """
     right_stripped = right.lstrip()
     if lexicon.identity_right.match(right):
         return "identity", right.strip().split()[0].rstrip(",.")
-    match = lexicon.identity_left.search(left)
+    near = _last_tokens(left, max(_CONTEXT_TOKENS, lexicon.source_window))
+    match = lexicon.identity_left.search(near)
     if match:
         return "identity", match.group().strip(" ,")
-    if lexicon.metonym_object.search(left):
-        return "metonym", lexicon.metonym_object.search(left).group().strip(" ,")
-    ends_with_preposition = re.search(
-        r"\b(?:in|on|at|of|from|to|near|into|over|around|across|outside|against|for|with|by|toward|towards)\s*$",
-        left,
-        re.IGNORECASE,
-    )
-    if not ends_with_preposition and not re.search(r"\b(?:the|a|an)\s*$", left, re.IGNORECASE):
+    if lexicon.metonym_object.search(near):
+        return "metonym", lexicon.metonym_object.search(near).group().strip(" ,")
+    if not _ENDS_WITH_PREPOSITION.search(near) and not _ENDS_WITH_ARTICLE.search(near):
         verb = lexicon.metonym_right.match(right)
         if verb:
             return "metonym", verb.group(1)
         possessive = lexicon.metonym_possessive.match(right_stripped if right.startswith("'") else right)
         if possessive:
             return "metonym", possessive.group(1)
-    window = _last_tokens(left, lexicon.source_window)
+    window = _last_tokens(near, lexicon.source_window)
     matches = list(lexicon.source_left.finditer(window))
     if matches:
         last = matches[-1]
@@ -452,50 +527,52 @@ def _place_role(left: str, right: str, lexicon: Lexicon) -> tuple[str, str]:
     return "", ""
 
 
-def _score(cue: _Cue, sentence: str, m_start: int, m_end: int, lexicon: Lexicon) -> tuple[float, str]:
-    """Score one cue for the mention at sentence offsets [m_start, m_end); also say why it was cancelled."""
-    before_cue = sentence[: cue.start]
-    if lexicon.negation.search(_last_tokens(before_cue, lexicon.modifier_window)):
-        return 0.0, "negated"
-    if lexicon.hypothetical.search(_last_tokens(before_cue, lexicon.hypothetical_window) + " "):
-        return 0.0, "hypothetical"
+def _score(cue: _Cue, sentence: str, gaps: GapCounts, m_start: int, m_end: int, lexicon: Lexicon) -> float:
+    """Score one cue that is not cancelled for the mention at sentence offsets [m_start, m_end), before
+    the "alleged" and "setting" modifiers.
+
+    The tokens, commas and boundaries between cue and mention come from ``gaps`` (the same counts as
+    a pass over the gap, without one per pair of cue and mention).
+    """
     if cue.end <= m_start:
-        gap = sentence[cue.end : m_start]
-        linked = bool(lexicon.link_before.search(gap)) and len(_TOKEN.findall(gap)) <= 6
+        lo, hi = cue.end, m_start
+        distance = gaps.tokens(lo, hi)
+        linked = distance <= 6 and bool(lexicon.link_before.search(sentence[lo:hi]))
     else:
-        gap = sentence[m_end : cue.start]
-        linked = bool(lexicon.link_after.match(gap))
-    distance = len(_TOKEN.findall(gap))
+        lo, hi = m_end, cue.start
+        distance = gaps.tokens(lo, hi)
+        linked = bool(lexicon.link_after.match(sentence[lo:hi]))
+    strong = gaps.boundaries(lo, hi)
     score = cue.weight * lexicon.type_weight(cue.type)
     score *= 1.0 / (1.0 + distance / lexicon.proximity_scale)
-    score *= _between_factor(gap, lexicon)
-    if linked and not _STRONG_BOUNDARY.search(gap):
+    score *= _between_factor(gaps.commas(lo, hi), strong, lexicon)
+    if linked and not strong:
         score *= lexicon.link_bonus
-    if lexicon.alleged.search(_last_tokens(before_cue, lexicon.hypothetical_window) + " "):
-        score *= lexicon.alleged_factor
-    if lexicon.setting.search(before_cue):
-        score *= lexicon.setting_factor
-    return score, ""
+    return score
 
 
-def _absorb(cues: list[_Cue], sentence: str, lexicon: Lexicon) -> list[_Cue]:
-    """Retype generic cues to the type of a named agent in the same clause ("drone ... missile")."""
+def _absorb(cues: list[_Cue], gaps: GapCounts, lexicon: Lexicon) -> list[_Cue]:
+    """Retype generic cues to the type of a named agent in the same clause ("drone ... missile").
+
+    An agent qualifies within 10 tokens, so only the cues within 11 places of each other in the list
+    are compared (each cue between two holds a token): the same choice as comparing all pairs.
+    """
     result = []
-    for cue in cues:
+    for i, cue in enumerate(cues):
         new_type = cue.type
         best_gap = None
+        nearby = cues[max(0, i - 11) : i + 12]
         for agent_type, pattern in lexicon.absorbs:
             if agent_type == cue.type or not pattern.match(cue.text.lower()):
                 continue
-            for other in cues:
+            for other in nearby:
                 if other.type != agent_type or other is cue:
                     continue
-                lo, hi = sorted((other.end, cue.start)) if other.end <= cue.start else (cue.end, other.start)
-                gap = sentence[lo:hi]
-                if _STRONG_BOUNDARY.search(gap) or gap.count(",") > 1:
+                lo, hi = (other.end, cue.start) if other.end <= cue.start else (cue.end, other.start)
+                size = gaps.tokens(lo, hi)
+                if size > 10 or gaps.boundaries(lo, hi) or gaps.commas(lo, hi) > 1:
                     continue
-                size = len(_TOKEN.findall(gap))
-                if size <= 10 and (best_gap is None or size < best_gap):
+                if best_gap is None or size < best_gap:
                     best_gap, new_type = size, agent_type
         result.append(cue if new_type == cue.type else _Cue(cue.start, cue.end, cue.text, new_type, cue.weight))
     return result
@@ -544,15 +621,23 @@ def classify_event(
     left, right = sentence[:m_start], sentence[m_end:]
     role, role_cue = _place_role(left, right, lexicon)
 
-    cues = [c for c in _cues(sentence, lexicon) if c.end <= m_start or c.start >= m_end]
-    cues = _absorb(cues, sentence, lexicon)
+    found = _cues(sentence, lexicon)
+    kept = [i for i, c in enumerate(found.cues) if c.end <= m_start or c.start >= m_end]
+    if len(kept) == len(found.cues):
+        cues = found.absorbed
+    else:  # the mention overlaps a cue: the agents that retype cues are the others
+        cues = tuple(_absorb([found.cues[i] for i in kept], found.gaps, lexicon))
     scores: dict[str, list[tuple[float, _Cue]]] = {}
     cancelled: list[tuple[str, _Cue]] = []
-    for cue in cues:
-        score, why = _score(cue, sentence, m_start, m_end, lexicon)
-        if why:
-            cancelled.append((why, cue))
+    for i, cue in zip(kept, cues, strict=True):
+        if found.cancelled[i]:
+            cancelled.append((found.cancelled[i], cue))
             continue
+        score = _score(cue, sentence, found.gaps, m_start, m_end, lexicon)
+        if found.alleged[i]:
+            score *= lexicon.alleged_factor
+        if found.setting[i]:
+            score *= lexicon.setting_factor
         if role == "identity":
             score *= lexicon.identity_factor
         elif role == "source" and cue.type not in lexicon.source_keeps:

@@ -3,15 +3,26 @@
 Why not a library: the snippet only has to be the sentence a reader would quote, and the rules
 (split after . ! ? and at blank lines, but not after "U.S.", "Mr." or an initial) are fast, free
 of models and deterministic.
+
+A "sentence" longer than :data:`MAX_SENTENCE_CHARS` is not one a reader wrote: it is a line without
+sentence punctuation (a pasted list, a title line of place names, text whose periods were lost). It
+is cut into pieces at most that long, at the last clause mark or space of each, because everything
+read per mention (its snippet, the cues and dates around it) is read from its sentence: with no bound,
+a one-line article made the parse quadratic in its length.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections import deque
 from functools import lru_cache
 
-__all__ = ["SentenceIndex", "sentence_at", "sentence_bounds", "sentence_spans"]
+__all__ = ["MAX_SENTENCE_CHARS", "GapCounts", "SentenceIndex", "sentence_at", "sentence_bounds", "sentence_spans"]
+
+#: Longest sentence kept whole, in characters. Far above real ones (the longest of the LGL corpus and
+#: the seed articles has 935), so that only run-on lines are cut.
+MAX_SENTENCE_CHARS = 3000
 
 _ABBREVIATIONS = frozenset(
     [
@@ -62,6 +73,9 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[^\n]{0,200}$)|\n")
+# Where an over-long sentence may be cut: after a clause mark followed by a space, else at a space.
+_CLAUSE = re.compile(r"[;:,\u2014\u2013](?=\s)|\s[\u2014\u2013-](?=\s)")
+_SPACE = re.compile(r"\s")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -80,7 +94,35 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, found.end()))
         start = found.end()
     spans.append((start, len(text)))
-    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+    trimmed = [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+    return [piece for s, e in trimmed for piece in _cut_long(text, s, e)]
+
+
+def _cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` as pieces of at most :data:`MAX_SENTENCE_CHARS`, trimmed (itself when short enough)."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = _cut_point(text, start, start + MAX_SENTENCE_CHARS)
+        pieces.append(_trim(text, start, cut))
+        start = _trim(text, cut, end)[0]
+    pieces.append((start, end))
+    return [(s, e) for s, e in pieces if s < e]
+
+
+def _cut_point(text: str, lo: int, hi: int) -> int:
+    """Where to end a piece of ``text[lo:hi]``: just after its last clause mark, else at its last space,
+    searched in the second half so that pieces stay long; at ``hi`` when there is neither."""
+    half = lo + (hi - lo) // 2
+    clause = _last_match(_CLAUSE, text, half, hi)
+    if clause is not None:
+        return clause.end()
+    space = _last_match(_SPACE, text, half, hi)
+    return space.start() if space is not None else hi
+
+
+def _last_match(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
+    last = deque(pattern.finditer(text, lo, hi), maxlen=1)
+    return last[0] if last else None
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -121,6 +163,25 @@ def _index(text: str) -> SentenceIndex:
     return SentenceIndex(text)
 
 
+_last_index: tuple[str, SentenceIndex] = ("", SentenceIndex(""))
+
+
+def _index_of(text: str) -> SentenceIndex:
+    """The sentence index of ``text``, for the same string object without looking in the cache.
+
+    Why: every mention of an article asks with the same string, and a cache lookup compares the
+    whole text whenever an equal one (a new object) was indexed before, as on a re-run of the same
+    input: one comparison of the whole text per mention, quadratic in the article.
+    """
+    global _last_index
+    last = _last_index
+    if last[0] is text:
+        return last[1]
+    index = _index(text)
+    _last_index = (text, index)
+    return index
+
+
 def sentence_bounds(
     text: str, start: int, end: int, sentence_start: int | None = None, sentence_end: int | None = None
 ) -> tuple[int, int]:
@@ -132,8 +193,69 @@ def sentence_bounds(
     """
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"Expected 0 <= start <= end <= len(text), instead got: start={start!r}, end={end!r}")
-    index = _index(text)
+    if sentence_start is not None and sentence_end is not None:
+        return sentence_start, sentence_end
+    index = _index_of(text)
     lo, hi = index.at(start)
     last_lo, last_hi = index.at(max(start, end - 1))
     lo, hi = min(lo, last_lo, start), max(hi, last_hi, end)
     return (sentence_start if sentence_start is not None else lo, sentence_end if sentence_end is not None else hi)
+
+
+_TOKEN = re.compile(r"\w+")
+_COMMA = re.compile(",")
+
+
+class GapCounts:
+    """What lies between two offsets of one sentence, counted in O(log n) instead of by a regex pass.
+
+    Event typing and dating weigh a cue or a date by the tokens, commas and clause boundaries between it
+    and the mention. Counted by scanning ``sentence[a:b]`` for every pair of mention and cue, that was
+    quadratic in the sentence; here each is counted once per sentence and looked up by bisection.
+
+    Every count equals ``len(pattern.findall(sentence[a:b]))`` exactly. For ``boundary`` (a pattern
+    without lookarounds or anchors other than ``\\b``, as the callers' are), a match of the whole sentence
+    that crosses ``a`` or ``b``, or an offset inside a word (where ``\\b`` reads differently in the slice),
+    sends the count back to the regex on the slice.
+    """
+
+    def __init__(self, sentence: str, boundary: re.Pattern[str]) -> None:
+        self.sentence = sentence
+        self.boundary = boundary
+        tokens = [m.span() for m in _TOKEN.finditer(sentence)]
+        self._token_starts = [s for s, _ in tokens]
+        self._token_ends = [e for _, e in tokens]
+        self._commas = [m.start() for m in _COMMA.finditer(sentence)]
+        marks = [m.span() for m in boundary.finditer(sentence)]
+        self._mark_starts = [s for s, _ in marks]
+        self._mark_ends = [e for _, e in marks]
+
+    def tokens(self, a: int, b: int) -> int:
+        """``len(re.findall(r"\\w+", sentence[a:b]))``: the tokens that overlap ``[a, b)``."""
+        if a >= b:
+            return 0
+        return bisect.bisect_left(self._token_starts, b) - bisect.bisect_right(self._token_ends, a)
+
+    def commas(self, a: int, b: int) -> int:
+        """``sentence[a:b].count(",")``."""
+        if a >= b:
+            return 0
+        return bisect.bisect_left(self._commas, b) - bisect.bisect_left(self._commas, a)
+
+    def boundaries(self, a: int, b: int) -> int:
+        """``len(boundary.findall(sentence[a:b]))``."""
+        if a >= b:
+            return 0
+        if self._crossed(a) or self._crossed(b) or self._in_word(a) or self._in_word(b):
+            return len(self.boundary.findall(self.sentence[a:b]))
+        return bisect.bisect_right(self._mark_ends, b) - bisect.bisect_left(self._mark_starts, a)
+
+    def _crossed(self, offset: int) -> bool:
+        """A boundary match of the whole sentence starts before ``offset`` and ends after it."""
+        i = bisect.bisect_left(self._mark_starts, offset) - 1
+        return i >= 0 and self._mark_ends[i] > offset
+
+    def _in_word(self, offset: int) -> bool:
+        """``offset`` falls between two word characters."""
+        i = bisect.bisect_left(self._token_starts, offset) - 1
+        return i >= 0 and self._token_ends[i] > offset
