@@ -8,7 +8,11 @@ pass costs microseconds, and it cannot download language data or read the clock.
 Resolution rules (the article date is ``D``):
 
 * explicit (the text alone fixes it): "January 27, 2020", "27 January 2020",
-  "2020-01-27" -> ``YYYY-MM-DD``; "June 2014" -> ``YYYY-MM``; "in 2019" -> ``YYYY``.
+  "2020-01-27" -> ``YYYY-MM-DD``; "June 2014" -> ``YYYY-MM``; "in 2019" -> ``YYYY``; numeric
+  dates: "3.3.2020" (dotted: day first), "27/01/2020" or "01/27/2020" (a part above 12 decides),
+  "03/03/2020" (day == month).
+* ambiguous: a slashed date that reads both ways ("04/03/2020": April 3 in the US, 4 March in
+  most of the world) gives no date, ``source="ambiguous"``: never a silent guess.
 * relative (needs ``D``):
   - weekdays ("said Tuesday", "on Tuesday", "Tuesday's attack"): the most recent such
     day on or before ``D`` (a Tuesday article's "Tuesday" is that day);
@@ -47,7 +51,8 @@ class EventDate:
         ISO 8601 ``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` when only that is known.
     source : str or None
         ``"explicit"`` (text alone), ``"relative"`` (resolved against the article date),
-        ``"article"`` (fallback to the article date) or None (unknown).
+        ``"article"`` (fallback to the article date), ``"ambiguous"`` (the nearest date reads
+        two ways, e.g. ``04/03/2020``; ``date`` is then None) or None (unknown).
     cue : str
         The text that decided it; ``""`` for the article fallback and for unknown.
     """
@@ -95,6 +100,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern))
     for kind, pattern in (
         ("iso", r"\b(?P<year>\d{4})-(?P<mon>\d\d)-(?P<day>\d\d)\b"),
+        ("numeric", r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)" + _YEAR + r"\b(?![/.]\d)"),
         ("mdy", r"\b" + _MONTH + r"\s+" + _DAY + r"(?:,\s*|\s+)" + _YEAR + r"\b"),
         ("dmy", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b"),
         ("my", r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b"),
@@ -179,6 +185,8 @@ def _resolve(found: _Found, article: date | None) -> tuple[str, str] | None:
             return date(int(m["year"]), int(m["mon"]), int(m["day"])).isoformat(), "explicit"
         if kind in ("mdy", "dmy"):
             return date(int(m["year"]), _month_number(m["month"]), int(m["day"])).isoformat(), "explicit"
+        if kind == "numeric":
+            return _numeric(m)
         if kind == "my":
             return f"{int(m['year']):04d}-{_month_number(m['month']):02d}", "explicit"
         if kind == "year":
@@ -215,6 +223,20 @@ def _resolve(found: _Found, article: date | None) -> tuple[str, str] | None:
     except ValueError:  # an impossible date such as "February 30"
         return None
     return None
+
+
+def _numeric(m: re.Match[str]) -> tuple[str | None, str]:
+    """A numeric date: dotted is day first (``3.3.2024``, the European form); slashed is decided by a
+    part above 12 or by day == month, and is otherwise ``(None, "ambiguous")``: ``04/03/2024`` is
+    April 3 in the US and 4 March elsewhere, and geomap does not guess which."""
+    a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
+    if m["sep"] == "." or a > 12 or a == b:
+        day, month = a, b
+    elif b > 12:
+        month, day = a, b
+    else:
+        return None, "ambiguous"
+    return date(year, month, day).isoformat(), "explicit"
 
 
 def _weekday(m: re.Match[str], article: date) -> date:
@@ -362,7 +384,7 @@ def event_date(
         candidates.sort(key=lambda f: _distance(gaps, f, m_start, m_end))
     for found in candidates:
         resolved = _resolve(found, article)
-        if resolved:
+        if resolved:  # (iso, source), or (None, "ambiguous"): the nearest date is said, not skipped
             return EventDate(resolved[0], resolved[1], sentence[found.start : found.end])
     if article is not None:
         return EventDate(article.isoformat(), "article", "")

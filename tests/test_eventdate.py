@@ -135,3 +135,27 @@ def test_bad_article_date_says_the_format() -> None:
 )
 def test_find_article_date(text: str, expected: str | None) -> None:
     assert find_article_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected", "source"),
+    [
+        ("03/03/2020", "2020-03-03", "explicit"),  # day == month: one reading
+        ("3.3.2020", "2020-03-03", "explicit"),  # dotted: day first
+        ("1.2.2020", "2020-02-01", "explicit"),
+        ("27/01/2020", "2020-01-27", "explicit"),  # a part above 12 decides
+        ("01/27/2020", "2020-01-27", "explicit"),
+        ("04/03/2020", None, "ambiguous"),  # April 3 or 4 March: said, never guessed
+    ],
+)
+def test_numeric_dates_in_the_text(written, expected, source):
+    text = f"Clashes were reported in Homs on {written}, residents said."
+    start = text.index("Homs")
+    found = event_date(text, start, start + 4, article_date="2020-03-20")
+    assert (found.date, found.source, found.cue) == (expected, source, written)
+
+
+def test_numbers_that_are_not_dates_are_left_alone():
+    text = "Version 10.12.20201 of the report on Homs, and 1/2/3 of the convoy."
+    start = text.index("Homs")
+    assert event_date(text, start, start + 4, article_date="2020-03-20").source == "article"
