@@ -365,7 +365,7 @@ class Store:
         report.skipped.append(str(err))
         if on_skip is not None:
             on_skip(err)
-        if isinstance(err.__cause__, PermissionError) or "Permission denied" in str(err):
+        if isinstance(err.__cause__, PermissionError):
             return True
         with self._transaction():
             stale = self._db.execute("SELECT hash FROM articles WHERE path = ?", (key,))

@@ -160,3 +160,28 @@ def test_stdin_through_a_build(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Aid\n\nShelling hit Saraqib.\n")))
     assert geomap("build", "-", "-o", out) == EXIT_OK
     assert article_ids(out) == ["stdin"]
+
+
+def test_a_file_denied_to_us_keeps_its_articles_but_a_broken_one_does_not(tmp_path, capsys, monkeypatch):
+    news, out = tmp_path / "news", tmp_path / "map.html"
+    news.mkdir()
+    for name, place in (("a", "Saraqib"), ("b", "Aleppo"), ("c", "Homs")):
+        (news / f"{name}.txt").write_text(f"{name}\n\nShelling hit {place}.\n")
+    assert geomap("build", news, "-o", out, "-q") == EXIT_OK
+    before = out.read_bytes()
+    os.utime(news / "b.txt", ns=(1, 1))  # changed on disk: it must be read again
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == "b.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", denied)
+        assert geomap("build", news, "-o", out) == EXIT_PARTIAL
+    assert f"skipped: {news / 'b.txt'}: cannot read (Permission denied)" in capsys.readouterr().err
+    assert out.read_bytes() == before  # b stays on the map: a permission problem passes
+    (news / "b.txt").write_bytes(b"\x00\x01")  # a broken file is a file the user changed: b leaves
+    assert geomap("build", news, "-o", out, "-q") == EXIT_PARTIAL
+    assert sorted(article_ids(out)) == ["a", "c"]
