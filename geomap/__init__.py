@@ -19,6 +19,7 @@ from geomap.api import (
     parse_articles,
 )  # fmt: skip
 from geomap.errors import GazetteerError, GeomapError, RenderError, SourceError
+from geomap.geocode import LocalGeocoder
 from geomap.map import EventLayer, SearchBox, TimeFilter, VectorBasemap, offline
 from geomap.model import Article, Match, Place, Toponym
 from geomap.sources import read_articles
@@ -26,7 +27,8 @@ from geomap.sources import read_articles
 __version__ = "0.1.0"
 
 __all__ = [
-    "Article", "BuildReport", "EventLayer", "GazetteerError", "GeomapError", "Match", "Place", "RenderError",
-    "SearchBox", "SourceError", "TimeFilter", "Toponym", "VectorBasemap", "build_events", "build_map", "events_for",
-    "export", "extract", "folium_map", "geoparse", "load_gazetteer", "offline", "parse_articles", "read_articles",
+    "Article", "BuildReport", "EventLayer", "GazetteerError", "GeomapError", "LocalGeocoder", "Match", "Place",
+    "RenderError", "SearchBox", "SourceError", "TimeFilter", "Toponym", "VectorBasemap", "build_events", "build_map",
+    "events_for", "export", "extract", "folium_map", "geoparse", "load_gazetteer", "offline", "parse_articles",
+    "read_articles",
 ]  # fmt: skip

