@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import math
 import re
 import sqlite3
 import threading
@@ -58,9 +57,9 @@ from geopy.point import Point
 
 from geomap.errors import GeocoderError
 from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_PLACE, Gazetteer
-from geomap.model import ADMIN_KINDS, Match, Place, Toponym
+from geomap.model import ADMIN_KINDS, Place, Toponym
 from geomap.normalize import fold_name, name_keys
-from geomap.resolve import _article_context, _candidates, _scores, relation_of
+from geomap.resolve import rank_lone_name, relation_of
 
 __all__ = [
     "OnlineGeocoder", "LocalGeocoder", "GeocoderDegradedWarning", "unknown_place_names", "resolve_unknown",
@@ -714,8 +713,6 @@ class _Cache:
 # The local gazetteer as a geopy geocoder
 
 #: The resolver's confidence in a name's only candidate, and the softmax mass it shares among several.
-_ONLY_CANDIDATE_CONFIDENCE = 0.9
-_SHARED_CONFIDENCE = 0.95
 _REVERSE_LIMIT = 10
 _GRIDS_KEPT = 16  # reverse(kinds=...) sets whose grids are kept (up to 8 MB each)
 
@@ -849,7 +846,7 @@ class LocalGeocoder(GeopyGeocoder):
         place_ids = _named(gazetteer, name)
         if countries:
             place_ids = tuple(pid for pid in place_ids if gazetteer.places[pid].country in countries)
-        return _rank_lone_mention(gazetteer, name, place_ids) if place_ids else []
+        return rank_lone_name(gazetteer, name, place_ids) if place_ids else []
 
     def _point_index(self) -> _PointIndex:
         if self._points is None:
@@ -908,26 +905,6 @@ def _named(gazetteer: Gazetteer, name: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _rank_lone_mention(gazetteer: Gazetteer, name: str, place_ids: tuple[str, ...]) -> list[tuple[Place, float]]:
-    """``place_ids`` best first with confidences, as :func:`geomap.resolve.resolve` decides a bare mention.
-
-    Why the resolver's own functions: a geocoder that ranked by some other rule would disagree with
-    the maps geomap draws. With no text around the name, the resolver's context holds only the name's
-    own countries and divisions, which it leaves out of the name's score; the signals left are kind,
-    population, alias and curated. Ties go to the smaller id, and the confidences are its softmax
-    shares (tests/test_local_geocoder.py checks the winner and its confidence against ``resolve``).
-    """
-    places, statics, _, towns_in = _candidates(gazetteer, place_ids)
-    if len(places) == 1:
-        return [(places[0], _ONLY_CANDIDATE_CONFIDENCE)]
-    context = _article_context([Match(0, len(name), name, "place", place_ids)], [places])
-    scores = _scores(places, statics, set(), [], context, [0] * len(places), towns_in, name.lower())
-    order = sorted(range(len(places)), key=lambda i: (-scores[i], places[i].id))
-    shares = [math.exp(scores[i] - scores[order[0]]) for i in order]
-    total = sum(shares)
-    return [(places[i], round(_SHARED_CONFIDENCE * share / total, 2)) for i, share in zip(order, shares)]
-
-
 def _location(place: Place, confidence: float) -> Location:
     return Location(_address(place), (place.lat, place.lon), {**_raw_place(place), "confidence": confidence})
 
@@ -972,10 +949,10 @@ def _positions(places: Mapping[str, Place]) -> list[tuple[str, str, float, float
     Why the special case: the world store's places mapping fetches a row per key; one query reads all
     260k positions in under a second, where 260k lookups would take many.
     """
-    from geomap.world import _SqlMapping
+    from geomap.world import SqlMapping
 
-    if isinstance(places, _SqlMapping):
-        return places._connection.execute("SELECT id, kind, lat, lon FROM places ORDER BY id").fetchall()
+    if isinstance(places, SqlMapping):
+        return places.columns("id", "kind", "lat", "lon")
     return sorted((p.id, p.kind, p.lat, p.lon) for p in places.values())
 
 

@@ -37,7 +37,7 @@ from geomap.model import ADMIN_KINDS, POPULATED_KINDS, Match, Place, Toponym
 from geomap.normalize import skeleton
 from geomap.recognize import is_curated
 
-__all__ = ["resolve", "relation_of"]
+__all__ = ["resolve", "relation_of", "rank_lone_name", "ONLY_CANDIDATE_CONFIDENCE", "SHARED_CONFIDENCE"]
 
 _ADMIN_AFTER = re.compile(
     r"^[\s-]*(?:province|governorate|region|zone|countryside|district|oblast|state|area|county|parish)\b", re.I
@@ -59,6 +59,10 @@ _DATELINE = re.compile(
 )
 _DATELINE_WINDOW = 400
 _LATER_PASSES = 2
+#: The confidence of a mention whose name has one candidate, and the most a shared name can get
+#: (the winner's softmax share of it).
+ONLY_CANDIDATE_CONFIDENCE = 0.9
+SHARED_CONFIDENCE = 0.95
 _REGION_CONFIDENCE = 0.9  # a first-pass place this sure of itself tells which division the article is in
 _DATELINE_WEIGHT = 3.0
 
@@ -279,7 +283,8 @@ def _resolve_one(
         place = cands[0]
         return Toponym(match.start, match.end, match.surface, "demonym", place, 0.9, f"demonym of {place.name}")
     if len(cands) == 1:
-        return Toponym(match.start, match.end, match.surface, "place", cands[0], 0.9, "only candidate", relation)
+        confidence = ONLY_CANDIDATE_CONFIDENCE
+        return Toponym(match.start, match.end, match.surface, "place", cands[0], confidence, "only candidate", relation)
     raise ValueError("an ambiguous mention is resolved by _resolve_mention")
 
 
@@ -300,7 +305,7 @@ def _resolve_mention(mention: _Mention, context: _Context, scored: dict) -> Topo
         order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].id))
         best = order[0]
         total = sum(math.exp(scores[i] - scores[best]) for i in order)
-        decided = scored[mention.key] = (cands[best], round(0.95 / total, 2), near[best])
+        decided = scored[mention.key] = (cands[best], round(SHARED_CONFIDENCE / total, 2), near[best])
     place, confidence, _ = decided
     return Toponym(match.start, match.end, match.surface, "place", place, confidence, "", mention.relation)
 
@@ -602,3 +607,23 @@ def _lies_in(place: Place, container: Place) -> bool:
     if container.kind == "country":
         return place.country == container.country and place.id != container.id
     return place.country == container.country and place.admin1 == container.name
+
+
+def rank_lone_name(gazetteer: Gazetteer, name: str, place_ids: tuple[str, ...]) -> list[tuple[Place, float]]:
+    """``place_ids`` best first with confidences, as :func:`resolve` decides a bare mention of ``name``.
+
+    Why the resolver's own functions: a geocoder that ranked by some other rule would disagree with
+    the maps geomap draws. With no text around the name, the resolver's context holds only the name's
+    own countries and divisions, which it leaves out of the name's score; the signals left are kind,
+    population, alias and curated. Ties go to the smaller id, and the confidences are its softmax
+    shares (tests/test_local_geocoder.py checks the winner and its confidence against ``resolve``).
+    """
+    places, statics, _, towns_in = _candidates(gazetteer, place_ids)
+    if len(places) == 1:
+        return [(places[0], ONLY_CANDIDATE_CONFIDENCE)]
+    context = _article_context([Match(0, len(name), name, "place", place_ids)], [places])
+    scores = _scores(places, statics, set(), [], context, [0] * len(places), towns_in, name.lower())
+    order = sorted(range(len(places)), key=lambda i: (-scores[i], places[i].id))
+    shares = [math.exp(scores[i] - scores[order[0]]) for i in order]
+    total = sum(shares)
+    return [(places[i], round(SHARED_CONFIDENCE * share / total, 2)) for i, share in zip(order, shares)]
