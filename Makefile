@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c .ci/constraints.txt -e '.[test,dask,bench]'
+	$(BIN)/pip install --quiet -c .ci/constraints.txt -e '.[test,dask,bench,geo]'
 	touch $(STAMP)
 
 setup: $(STAMP)

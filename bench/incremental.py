@@ -149,8 +149,9 @@ def main() -> None:
         results.append((step, time.perf_counter() - started))
         started = time.perf_counter()
         page, _counts = api._page_from_store(
-            opened, update.files, api.pipeline_version(gaz), title="geomap", assets="inline", boundaries=True
-        )
+            opened, opened.listing(update.files), api.pipeline_version(gaz), title="geomap", assets="inline",
+            boundaries=True,
+        )  # fmt: skip
         step = f"  map page from the store: 1 part re-made, {len(page) / 1e6:.1f} MB of HTML"
         results.append((step, time.perf_counter() - started))
         started = time.perf_counter()

@@ -19,6 +19,7 @@ from geomap.api import (
     parse_articles,
 )  # fmt: skip
 from geomap.errors import GazetteerError, GeomapError, RenderError, SourceError
+from geomap.geo import to_geodataframe
 from geomap.geocode import LocalGeocoder
 from geomap.map import EventLayer, SearchBox, TimeFilter, VectorBasemap, offline
 from geomap.model import Article, Match, Place, Toponym
@@ -30,5 +31,5 @@ __all__ = [
     "Article", "BuildReport", "EventLayer", "GazetteerError", "GeomapError", "LocalGeocoder", "Match", "Place",
     "RenderError", "SearchBox", "SourceError", "TimeFilter", "Toponym", "VectorBasemap", "build_events", "build_map",
     "events_for", "export", "extract", "folium_map", "geoparse", "load_gazetteer", "offline", "parse_articles",
-    "read_articles",
+    "read_articles", "to_geodataframe",
 ]  # fmt: skip

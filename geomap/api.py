@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geomap.errors import SourceError
-from geomap.events import EVENT_COLUMNS, article_rows, events_table, mention_event
-from geomap.export import write_export
+from geomap.events import EVENT_SCHEMA, article_rows, events_table, mention_event, schema
+from geomap.export import to_parquet, write_export
 from geomap.extract import expect_text, find_mentions
 from geomap.fileio import atomic_write_text, check_output, is_stdout
 from geomap.gazetteer import Gazetteer, GazetteerDirs, curated_dirs, load_curated
+from geomap.geo import require_geopandas
 from geomap.geocode import Geocoder, resolve_unknown
 from geomap.map import payload
 from geomap.map.page import GeomapMap, events_map, map_from_blocks
@@ -96,7 +97,7 @@ def parse_articles(
 def build_events(
     articles: Iterable[Article], gazetteer: Gazetteer, *, geocoder: Geocoder | None = None
 ) -> pd.DataFrame:
-    """The events table (see :data:`geomap.events.EVENT_COLUMNS`) of ``articles``."""
+    """The events table (see :data:`geomap.events.EVENT_SCHEMA`: columns and dtypes) of ``articles``."""
     return events_table(parse_articles(articles, gazetteer, geocoder=geocoder))
 
 
@@ -145,11 +146,12 @@ class BuildReport:
 
 
 def pipeline_version(gazetteer: Gazetteer | LazyGazetteer) -> str:
-    """What stored rows depend on besides the article: the gazetteer data and the table's columns.
+    """What stored rows depend on besides the article: the gazetteer data and the table's columns (names, kinds).
 
     When either changes, the store re-resolves every article on the next update.
     """
-    columns = hashlib.sha256("\t".join(EVENT_COLUMNS).encode()).hexdigest()[:8]
+    layout = "\t".join(f"{column.name}:{column.kind}" for column in EVENT_SCHEMA)
+    columns = hashlib.sha256(layout.encode()).hexdigest()[:8]
     return f"{gazetteer.version}:{columns}"
 
 
@@ -539,9 +541,7 @@ def _table_from_store(opened: Store, files: list[str], version: str) -> pd.DataF
     import pandas as pd
 
     def make(pairs: list[tuple[str, str]]) -> bytes:
-        buffer = io.BytesIO()
-        opened.table(pairs).to_parquet(buffer, index=False)
-        return buffer.getvalue()
+        return to_parquet(opened.table(pairs))
 
     blobs = _cached_parts(opened, opened.listing(files), version, prefix="table:", code=_table_digest(), make=make)
     if not blobs:
@@ -581,27 +581,25 @@ def _cached_parts(opened: Store, listing: list[tuple[str, str]], version: str, *
 def _assemble_parts(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """One table from part tables, with the dtypes and row order of one table built from all rows at once.
 
-    A column can be all missing in one part (object dtype) and not in another (``str`` or float):
-    such a column is re-inferred from its values, as a table built from all records would be. Rows
-    are sorted by article and offset like :func:`geomap.store._frame` (ids are unique across parts).
+    Parts come back from Parquet with the schema's dtypes; what :func:`geomap.events.schema.conform`
+    still settles is what differs by part: the categories of open category columns (``kind``,
+    ``country``: the values present) and cues read as arrays. Rows are sorted like
+    :func:`geomap.events.schema.frame` (article ids are unique across parts).
     """
     import pandas as pd
 
-    table = pd.concat(frames, ignore_index=True)
-    for column in table.columns:
-        if len({str(frame[column].dtype) for frame in frames}) > 1:
-            table[column] = pd.Series(table[column].tolist(), index=table.index, name=column)
-    return table.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+    return schema.sort_rows(schema.conform(pd.concat(frames, ignore_index=True)))
 
 
 @functools.cache
 def _table_digest() -> str:
-    """Digest of what a cached table part depends on besides its rows: the code and the Parquet libraries."""
-    from importlib import metadata
+    """Digest of what a cached table part depends on besides its rows: the code (the store, this module, the
+    table's schema and the Parquet writer) and the Parquet libraries."""
+    from importlib import import_module, metadata
 
-    from geomap import store
-
-    code = Path(store.__file__).read_bytes() + Path(__file__).read_bytes()
+    # By name: the package attribute ``geomap.export`` is the function of this module, not the module.
+    modules = [import_module(f"geomap.{name}").__file__ for name in ("store", "api", "events.schema", "export")]
+    code = b"".join(Path(module).read_bytes() for module in modules)
     versions = f"pandas={metadata.version('pandas')} pyarrow={metadata.version('pyarrow')}"
     return hashlib.sha256(code + versions.encode()).hexdigest()[:16]
 
@@ -637,14 +635,17 @@ def export(
     on_warning: Callable[[str], None] | None = None,
     stdin_format: str = "txt",
 ) -> BuildReport:
-    """Write the events table of ``sources`` as ``fmt`` (csv, geojson, parquet) to ``output``, atomically.
+    """Write the events table of ``sources`` as ``fmt`` (csv, geojson, parquet, geoparquet) to ``output``, atomically.
 
     Like :func:`build_map`, through a store (default :func:`geomap.store.default_store_path`); ``per`` chooses
-    GeoJSON features per mention or per place.
+    GeoJSON features per mention or per place. GeoParquet needs geopandas (``pip install 'geomap[geo]'``):
+    without it, a :class:`~geomap.errors.GeomapError` says so before anything is read.
     """
     report = BuildReport()
     started = time.perf_counter()
     check_output(output)
+    if fmt == "geoparquet":
+        require_geopandas()  # before the parsing, not after it
     if store is None:  # standard output has no path to key a store by: a throw-away one
         store = MEMORY if is_stdout(output) else default_store_path(output)
     events = events_for(

@@ -52,9 +52,12 @@ _EXPORT_EXAMPLES = """examples:
   geomap export seeds/ --format csv -o maps/events.csv
   geomap export seeds/ --format geojson --per place -o maps/places.geojson
   geomap export news/ -o maps/events.parquet --store news.geomap.sqlite
+  geomap export news/ -o maps/events.geoparquet          (GeoParquet: pip install 'geomap[geo]')
   geomap export news/ -o - --format csv | head
 
 GeoJSON follows RFC 7946: one Point feature per mention (default) or per place, [lon, lat].
+Parquet keeps the table's types (dates, categories, lists); GeoParquet adds point geometries in
+EPSG:4326 to the place rows. Columns and types: README, "The events table".
 """
 _WATCH_EXAMPLES = """examples:
   geomap watch news/ -o maps/index.html
@@ -128,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run on Dask ('local' or tcp://host:port; pip install 'geomap[dask]'): -o is then a folder of Parquet",
     )  # fmt: skip
 
-    export = _command(commands, "export", "write the events table as CSV, GeoJSON or Parquet", _EXPORT_EXAMPLES)
+    export = _command(
+        commands, "export", "write the events table as CSV, GeoJSON, Parquet or GeoParquet", _EXPORT_EXAMPLES
+    )
     export.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="'-': standard output (needs --format)")
     export.add_argument("--format", choices=FORMATS, default=None, help="default: from the output suffix")

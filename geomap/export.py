@@ -1,19 +1,25 @@
-"""Exports of the events table: CSV, GeoJSON (RFC 7946) and Parquet, byte-deterministic and atomic.
+"""Exports of the events table: CSV, GeoJSON (RFC 7946), Parquet and GeoParquet, byte-deterministic and atomic.
+
+Every writer takes its column types from :data:`geomap.events.EVENT_SCHEMA`, so they cannot drift:
+CSV writes dates as ISO dates (``event_date``: the first day of its period, whose length
+``date_precision`` gives) and lists joined by "; "; GeoJSON the same dates, lists as JSON arrays;
+Parquet the schema's Arrow types, the same whatever the rows hold (an all-empty ``url`` is a string
+column, not a null one).
 
 Why our own GeoJSON writer: it is twenty lines with the standard library, keeps [lon, lat] order,
-rounds coordinates and sorts keys, so two runs give the same bytes (geopandas would add a heavy
-dependency for no gain here). Parquet goes through pyarrow (``pandas.DataFrame.to_parquet``), which
-writes no timestamps, so it is deterministic too for one pyarrow version.
+rounds coordinates and sorts keys, so two runs give the same bytes. Parquet goes through pyarrow,
+which writes no timestamps, so it is deterministic too for one pyarrow version. GeoParquet needs the
+optional geopandas (:mod:`geomap.geo`).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geomap.events.schema import arrow_schema, conform, csv_frame, json_records
 from geomap.fileio import atomic_write_bytes, atomic_write_text
 
 if TYPE_CHECKING:
@@ -22,33 +28,34 @@ if TYPE_CHECKING:
 
 __all__ = ["to_csv", "to_geojson", "to_parquet", "write_export", "FORMATS", "PER"]
 
-FORMATS = ("csv", "geojson", "parquet")
+FORMATS = ("csv", "geojson", "parquet", "geoparquet")
 PER = ("mention", "place")
 
 
 def to_csv(events: pd.DataFrame) -> str:
-    return events.to_csv(index=False, lineterminator="\n")
+    """The table as CSV text: the schema's columns in order, written as :data:`~geomap.events.EVENT_SCHEMA` says."""
+    return csv_frame(events).to_csv(index=False, lineterminator="\n")
 
 
 def to_geojson(events: pd.DataFrame, *, per: str = "mention") -> str:
     """A FeatureCollection with one Point per mention (``per="mention"``) or per place."""
-    places = events[events["type"] == "place"]
-    if per == "place":
-        features = [_place_feature(pid, rows) for pid, rows in places.groupby("place_id", sort=True)]
-    elif per == "mention":
-        features = [_feature(row) for row in places.to_dict("records")]
-    else:
+    if per not in PER:
         raise ValueError(f"per must be 'mention' or 'place', not {per!r}")
+    places = [row for row in json_records(events) if row["type"] == "place"]
+    if per == "place":
+        features = [_place_feature(pid, rows) for pid, rows in sorted(_by_place(places).items())]
+    else:
+        features = [_feature(row) for row in places]
     collection = {"type": "FeatureCollection", "features": features}
     return json.dumps(collection, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def _clean(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+def _by_place(rows: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        if row["place_id"] is not None:
+            grouped.setdefault(row["place_id"], []).append(row)
+    return grouped
 
 
 def _point(lat: float, lon: float) -> dict:
@@ -56,27 +63,34 @@ def _point(lat: float, lon: float) -> dict:
 
 
 def _feature(row: dict) -> dict:
-    properties = {k: _clean(v) for k, v in row.items() if k not in ("lat", "lon")}
+    properties = {k: v for k, v in row.items() if k not in ("lat", "lon")}
     return {"type": "Feature", "geometry": _point(row["lat"], row["lon"]), "properties": properties}
 
 
-def _place_feature(place_id: str, rows: pd.DataFrame) -> dict:
-    first = rows.iloc[0]
+def _place_feature(place_id: str, rows: list[dict]) -> dict:
+    first = rows[0]
     properties = {
         "place_id": place_id,
-        "place_name": first.place_name,
-        "kind": first.kind,
-        "country": first.country,
-        "mentions": int(len(rows)),
-        "articles": sorted(set(rows.article_id)),
+        "place_name": first["place_name"],
+        "kind": first["kind"],
+        "country": first["country"],
+        "mentions": len(rows),
+        "articles": sorted({row["article_id"] for row in rows}),
     }
-    return {"type": "Feature", "geometry": _point(first.lat, first.lon), "properties": properties}
+    return {"type": "Feature", "geometry": _point(first["lat"], first["lon"]), "properties": properties}
 
 
 def to_parquet(events: pd.DataFrame) -> bytes:
-    """The table as Parquet bytes (needs pyarrow); column types as in the DataFrame."""
+    """The table as Parquet bytes with the schema's Arrow types (:func:`geomap.events.arrow_schema`).
+
+    Read back with ``pandas.read_parquet``, the table has the dtypes it was written with.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(conform(events), schema=arrow_schema(), preserve_index=False)
     buffer = io.BytesIO()
-    events.to_parquet(buffer, index=False, engine="pyarrow")
+    pq.write_table(table, buffer)
     return buffer.getvalue()
 
 
@@ -88,5 +102,9 @@ def write_export(events: pd.DataFrame, path: Path, *, fmt: str, per: str = "ment
         atomic_write_text(path, to_geojson(events, per=per))
     elif fmt == "parquet":
         atomic_write_bytes(path, to_parquet(events))
+    elif fmt == "geoparquet":
+        from geomap.geo import to_geoparquet
+
+        atomic_write_bytes(path, to_geoparquet(events))
     else:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")

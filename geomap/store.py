@@ -17,8 +17,10 @@ Layout (``PRAGMA user_version`` = :data:`SCHEMA_VERSION`)::
                                           encoded data parts), keyed by a digest of its inputs
 
 Rows are JSON objects, so new columns (``event_type``, ...) need no schema migration: the pipeline
-version token (gazetteer version + the columns of :data:`~geomap.events.EVENT_COLUMNS`) changes and
-every article is re-resolved on the next update (all of them, not only those a change affects).
+version token (gazetteer version + the names and kinds of the columns of
+:data:`~geomap.events.EVENT_SCHEMA`) changes and every article is re-resolved on the next update (all
+of them, not only those a change affects). Rows keep JSON values (dates as ISO text, cues as a list);
+a table made of them is typed by :func:`geomap.events.schema.frame`.
 
 Safety: WAL mode; an article's rows are replaced inside one transaction, and work is committed in
 small batches, so a process killed at any point leaves a consistent store and the next run resumes.
@@ -49,7 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.errors import SourceError, StoreError
-from geomap.events import EVENT_COLUMNS
+from geomap.events import schema
 from geomap.model import Article
 from geomap.sources import STDIN, path_order, read_file, source_paths
 
@@ -555,12 +557,8 @@ class Store:
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
-    """The same construction as :func:`geomap.events.events_table` (a test keeps the two equal)."""
-    import pandas as pd
-
-    frame = pd.DataFrame(records, columns=list(EVENT_COLUMNS))
-    frame = frame.astype({"start": "int64", "end": "int64", "snippet_start": "int64"})
-    return frame.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+    """The typed table of stored rows, made as :func:`geomap.events.events_table` makes it (one function)."""
+    return schema.frame(records)
 
 
 class _Transaction:

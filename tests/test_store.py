@@ -11,6 +11,7 @@ from articlegen import write_articles
 
 from geomap import api
 from geomap.errors import StoreError
+from geomap.events import EVENT_COLUMNS
 from geomap.export import to_csv, to_geojson, to_parquet
 from geomap.gazetteer import load_curated
 from geomap.map import payload, render_map
@@ -161,7 +162,7 @@ def test_rows_are_json_objects_with_event_columns(tmp_path, gazetteer):
     with sqlite3.connect(store) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         data = db.execute("SELECT data FROM rows LIMIT 1").fetchone()[0]
-    assert list(json.loads(data)) == list(api.EVENT_COLUMNS)
+    assert list(json.loads(data)) == list(EVENT_COLUMNS)
 
 
 def test_a_failure_mid_update_keeps_the_store_consistent(tmp_path, gazetteer, monkeypatch):
@@ -205,7 +206,7 @@ def test_appending_to_a_jsonl_parses_only_the_new_line(tmp_path, gazetteer, pars
 def test_memory_store_and_library_api(tmp_path, gazetteer):
     write_articles(tmp_path / "news", 3)
     events = api.events_for([tmp_path / "news"], gazetteer=gazetteer)  # no store given: in memory, no file
-    assert set(api.EVENT_COLUMNS) <= set(events.columns) and len(events) > 0
+    assert set(EVENT_COLUMNS) <= set(events.columns) and len(events) > 0
     assert list(tmp_path.glob("*.sqlite")) == []
     with Store(MEMORY) as store:
         assert len(store.events([])) == 0

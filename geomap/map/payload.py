@@ -35,6 +35,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from geomap.errors import RenderError
+from geomap.events.schema import stored_values
 from geomap.map import shapes
 
 if TYPE_CHECKING:
@@ -160,10 +161,14 @@ def part_of(article_id: str, parts: int) -> int:
 
 
 def table_records(events: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of an events table as plain dicts, the form :func:`build_part` reads (and the store keeps)."""
+    """The rows of an events table as plain dicts, the form :func:`build_part` reads (and the store keeps).
+
+    Dates of a typed table go back to the ISO text rows hold ("2020-01" for a month), so a map drawn
+    from a table is byte for byte the map drawn from the store's rows.
+    """
     _check_columns(events)
     columns = [c for c in events.columns if c in REQUIRED_COLUMNS or c in OPTIONAL_TEXT_COLUMNS]
-    values = [events[c].to_numpy(dtype=object) for c in columns]
+    values = [stored_values(events, c) for c in columns]
     return [dict(zip(columns, row)) for row in zip(*values)]
 
 
