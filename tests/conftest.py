@@ -43,6 +43,23 @@ def _stores_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory):
     yield from _environment_folder("GEOMAP_STORE_DIR", tmp_path_factory.mktemp("stores"))
 
 
+@pytest.fixture
+def no_network(monkeypatch) -> list:
+    """Any attempt to open a network connection fails the test; the list holds the addresses tried."""
+    import socket
+
+    attempts: list = []
+
+    def refuse(self, address):
+        attempts.append(address)
+        raise AssertionError(f"network access to {address!r} in a test that must stay offline")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: refuse(None, address))
+    return attempts
+
+
 def deny_scandir(monkeypatch, denied: Path) -> None:
     """``os.scandir`` refuses ``denied`` as it does a non-root user on a chmod 000 folder (root, as
     in CI, reads everything, so permission tests that must run everywhere deny it this way)."""

@@ -494,21 +494,6 @@ def article_folder(tmp_path):
     return folder
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any attempt to open a network connection fails the test."""
-    attempts: list = []
-
-    def refuse(self, address):
-        attempts.append(address)
-        raise AssertionError(f"network access to {address!r} without --geocoder")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: refuse(None, address))
-    return attempts
-
-
 def test_without_geocoder_nothing_touches_the_network(tmp_path, article_folder, seed_path, no_network, capsys):
     (article_folder / seed_path.name).write_bytes(seed_path.read_bytes())
     assert main(["build", str(article_folder), "-o", str(tmp_path / "map.html")]) == 0, capsys.readouterr().err

@@ -7,7 +7,6 @@ geocoder does, without ever opening a network connection.
 
 from __future__ import annotations
 
-import socket
 import warnings
 
 import pandas as pd
@@ -33,21 +32,6 @@ IDLIB_CITY, IDLIB_PROVINCE = "169389", "169387"
 @pytest.fixture(scope="module")
 def local(gazetteer) -> LocalGeocoder:
     return LocalGeocoder(gazetteer)
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any attempt to open a network connection fails the test (as in tests/test_geocode.py)."""
-    attempts: list = []
-
-    def refuse(self, address):
-        attempts.append(address)
-        raise AssertionError(f"network access to {address!r} from the local geocoder")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: refuse(None, address))
-    return attempts
 
 
 def test_is_a_geopy_geocoder_and_construction_loads_nothing(monkeypatch):
