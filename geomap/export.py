@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["to_csv", "to_geojson", "to_parquet", "write_export", "FORMATS", "PER"]
 
-FORMATS = ("csv", "geojson", "parquet", "geoparquet")
+FORMATS = ("csv", "geojson", "parquet", "geoparquet", "acled")
 PER = ("mention", "place")
 
 
@@ -106,5 +106,9 @@ def write_export(events: pd.DataFrame, path: Path, *, fmt: str, per: str = "ment
         from geomap.geo import to_geoparquet
 
         atomic_write_bytes(path, to_geoparquet(events))
+    elif fmt == "acled":
+        from geomap.acled import to_acled
+
+        atomic_write_text(path, to_acled(events))
     else:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")

@@ -927,11 +927,11 @@ def _raw_place(place: Place) -> dict:
 
 def _address(place: Place) -> str:
     """The address: "Name, Admin1, Country name", without empty or repeated parts ("Syria", not "Syria, , Syria")."""
-    parts = (place.name, place.admin1, _country_name(place.country))
+    parts = (place.name, place.admin1, country_name(place.country))
     return ", ".join(dict.fromkeys(part for part in parts if part))
 
 
-def _country_name(code: str) -> str:
+def country_name(code: str) -> str:
     """The English name of an ISO alpha-2 code (GeoNames', as the world gazetteer's countries), else the code."""
     return _country_names().get(code, code) if code else ""
 
