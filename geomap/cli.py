@@ -50,6 +50,7 @@ output: one JSON line per article, {"id": ..., "toponyms": [{"start", "end", "su
 """
 _EXPORT_EXAMPLES = """examples:
   geomap export seeds/ --format csv -o maps/events.csv
+  geomap export news/ --format acled -o maps/events-acled.csv   (ACLED's columns; see the README)
   geomap export seeds/ --format geojson --per place -o maps/places.geojson
   geomap export news/ -o maps/events.parquet --store news.geomap.sqlite
   geomap export news/ -o maps/events.geoparquet          (GeoParquet: pip install 'geomap[geo]')
