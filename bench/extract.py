@@ -36,13 +36,14 @@ import json
 import os
 import random
 import re
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from measure import peak_rss_mb  # bench/measure.py: these scripts run from bench/
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
@@ -84,18 +85,6 @@ def corpus(megabytes: float, *, seed: int = 7) -> list[tuple[str, str]]:
 
 def _mb(articles) -> float:
     return sum(len(text.encode("utf-8")) for _, text in articles) / 1e6
-
-
-def _rss_mb() -> float:
-    """Peak RSS of this process. ``VmHWM`` first: Linux carries ``ru_maxrss`` over from the forking
-    parent across ``exec``, so a child of a big parent would report the parent's peak."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +219,7 @@ def child(engine: str, megabytes: float, seed: int) -> None:
     mb = _mb(articles)
     result |= {
         "engine": engine, "articles": len(articles), "mb": round(mb, 2), "mb_per_s": mb / result["seconds"],
-        "articles_per_s": len(articles) / result["seconds"], "rss_mb": _rss_mb(),
+        "articles_per_s": len(articles) / result["seconds"], "rss_mb": peak_rss_mb(),
     }  # fmt: skip
     print(json.dumps(result))
 

@@ -38,6 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from measure import peak_rss_mb  # bench/measure.py: these scripts run from bench/
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -86,19 +88,6 @@ def _sha(lines) -> str:
 # The child processes
 
 
-def _peak_rss_mb() -> float:
-    """Peak RSS of this process (``VmHWM``; ``ru_maxrss`` carries a forking parent's peak across exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _child(what: str, directory: Path) -> None:
     started = time.perf_counter()
     if what == "compile":
@@ -117,7 +106,7 @@ def _child(what: str, directory: Path) -> None:
             for name in dict.fromkeys((city["name"], *(city.get("alternatenames") or ()))):
                 names.setdefault(fold_name(name), []).append(gid)
         detail = {"cities": len(cities), "keys": len(names)}
-    print(json.dumps({"seconds": time.perf_counter() - started, "rss_mb": _peak_rss_mb(), **detail}))
+    print(json.dumps({"seconds": time.perf_counter() - started, "rss_mb": peak_rss_mb(), **detail}))
 
 
 def measure(what: str, *, code: Path | None = None) -> dict:
