@@ -8,7 +8,7 @@ Output levels (``-v``/``-q`` go before or after the command): errors always; ``-
 summary line, the warnings and the progress bar, ``-qq`` also the "skipped" lines; ``-v`` adds the
 store path and one line per stage (what it did, how long it took). The progress bar appears only
 when stderr is a terminal, so pipes, cron and CI logs stay quiet. Every line goes through
-:func:`printable`: names from the file system cannot forge lines or drive the terminal.
+:func:`geomap.errors.printable`: names from the file system cannot forge lines or drive the terminal.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geomap import api
-from geomap.errors import EXIT_OK, EXIT_PARTIAL, GeomapError, SourceError, UsageError
+from geomap.errors import EXIT_OK, EXIT_PARTIAL, GeomapError, SourceError, UsageError, printable
 from geomap.export import FORMATS, PER
 from geomap.sources import FIELDS, parse_field_options
 from geomap.sources import FORMATS as INPUT_FORMATS
@@ -313,19 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_line(message: str) -> None:
-    """One line on stderr, with what could forge another line or drive the terminal escaped.
-
-    File names are user data: a newline in a name must not print a fake ``geomap: wrote ...``
-    line, an escape sequence must not reach the terminal, and a name that is not UTF-8 must not
-    crash the message about it.
-    """
+    """One line on stderr, with what could forge another line or drive the terminal escaped (:func:`printable`)."""
     print(printable(message), file=sys.stderr)
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters as ``\\n``/``\\x1b`` escapes and undecodable bytes as ``\\xff``."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 class _Output:

@@ -15,6 +15,7 @@ __all__ = [
     "StoreError",
     "OutputError",
     "UsageError",
+    "printable",
     "GeocoderError",
     "EXIT_OK",
     "EXIT_ERROR",
@@ -69,3 +70,18 @@ class OutputError(GeomapError, RuntimeError):
 
 class GeocoderError(GeomapError, RuntimeError):
     """The opt-in online geocoder is misconfigured (never raised for network failures, which degrade)."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one line of a terminal: control characters as ``\\n``/``\\x1b`` escapes, bytes
+    that are not UTF-8 (a file name's, kept by Python as surrogate escapes) as ``\\xe9``.
+
+    Why one function: file names and SQLite's quotes of damaged pages are user data; a newline in a
+    name must not forge a ``geomap: wrote`` line, an escape sequence must not drive the terminal, and
+    a name that is not UTF-8 must not crash the message about it.
+    """
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)

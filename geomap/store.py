@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geomap.errors import SourceError, StoreError
+from geomap.errors import SourceError, StoreError, printable
 from geomap.events import schema
 from geomap.model import Article
 from geomap.sources import STDIN, path_order, read_file, source_paths
@@ -609,7 +609,7 @@ def store_error(path: str | Path, err: sqlite3.Error) -> StoreError:
     Only real damage (not a database, malformed pages, a missing table) advises deleting the store;
     a read-only folder or a full disk must never make a user delete a healthy store.
     """
-    message = _printable(str(err))
+    message = printable(str(err))[:200]
     lowered = message.lower()
     if "locked" in lowered or "busy" in lowered:
         why = "another process is using it; try again when it finishes"
@@ -629,11 +629,6 @@ def store_error(path: str | Path, err: sqlite3.Error) -> StoreError:
     else:
         why = f"store error ({message})"
     return StoreError(f"{path}: {why}")
-
-
-def _printable(text: str) -> str:
-    """``text`` with control characters and undecodable bytes escaped (SQLite quotes damaged pages)."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)[:200]
 
 
 class _StoreLock:

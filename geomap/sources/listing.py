@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geomap.errors import SourceError
+from geomap.errors import SourceError, printable
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -125,13 +125,13 @@ class _Lister:
             key = path.as_posix()
             self._add_file("./-" if key == STDIN else key)  # a file named "-" is not standard input
         else:
-            raise SourceError(f"{_printable(str(path))}: not a file or folder (use - to read standard input)")
+            raise SourceError(f"{printable(str(path))}: not a file or folder (use - to read standard input)")
 
     def _cannot_stat(self, name: str, err: OSError) -> None:
         """A path given directly that cannot be looked at: missing is fatal, the rest is reported."""
         if isinstance(err, FileNotFoundError | NotADirectoryError):
             if not os.path.islink(name):
-                raise SourceError(f"{_printable(name)}: no such file or folder") from err
+                raise SourceError(f"{printable(name)}: no such file or folder") from err
             self._skip(name, "broken symlink")
         else:
             self._skip(name, *_os_problem(err))
@@ -160,7 +160,7 @@ class _Lister:
         else:
             articles = self._add_one_by_one(scan, maps)
         if not articles and not scan.problems:
-            raise SourceError(f"{_printable(folder)}: no article files ({', '.join(ARTICLE_SUFFIXES)}) in this folder")
+            raise SourceError(f"{printable(folder)}: no article files ({', '.join(ARTICLE_SUFFIXES)}) in this folder")
         scan.problems.sort(key=lambda item: path_order(item[0]))
         self.listing.skipped.extend(problem for _, problem in scan.problems)
         self.listing.unreadable.extend(sorted(scan.unreadable, key=path_order))
@@ -199,7 +199,7 @@ class _Lister:
         return identity in self.singles or any(scan.lists(identity) for scan in self.scans)
 
     def _skip(self, name: str, why: str, unreadable: bool = False) -> None:
-        self.listing.skipped.append(SourceError(f"{_printable(name)}: {why}"))
+        self.listing.skipped.append(SourceError(f"{printable(name)}: {why}"))
         if unreadable:
             self.listing.unreadable.append(name)
 
@@ -229,7 +229,7 @@ class _FolderScan:
         return identity.startswith(self.real) and self.root + identity[len(self.real) :] in self.listed
 
     def problem(self, path: str, why: str, unreadable: bool = False) -> None:
-        self.problems.append((path, SourceError(f"{_printable(path)}: {why}")))
+        self.problems.append((path, SourceError(f"{printable(path)}: {why}")))
         if unreadable:
             self.unreadable.append(path)
 
@@ -322,11 +322,6 @@ def _is_utf8(path: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _printable(path: str) -> str:
-    """The path for a message: bytes that are not UTF-8 shown as ``\\xe9``."""
-    return path if path.isascii() else os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 _GENERATOR = re.compile(
