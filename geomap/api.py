@@ -205,6 +205,11 @@ class _Reading:
     exclude: tuple[str | Path, ...] = ()
 
 
+def _store_for(output: str | Path) -> StoreArg:
+    """The default store of an output; standard output has no path to key one by: a throw-away one."""
+    return MEMORY if is_stdout(output) else default_store_path(output)
+
+
 def _own_files(*paths: StoreArg) -> tuple[str | Path, ...]:
     """The paths a run writes (its output, its store): never read back as articles."""
     return tuple(path for path in paths if isinstance(path, (str, Path)) and str(path) not in (MEMORY, STDIN))
@@ -255,7 +260,7 @@ def _through_store(
         with report.stage("read and parse", lambda: _update_detail(update)):
             update = opened.update(
                 sources, files=listing.files, rows_for=rows_for, version=version, fields=reading.fields,
-                on_skip=lambda err: (reading.on_skip or _ignore)(err), on_warning=reading.on_warning,
+                on_skip=reading.on_skip, on_warning=reading.on_warning,
                 progress=progress, incomplete=incomplete if geocoder is not None else None,
                 keep=listing.unreadable, stdin=stdin,
             )  # fmt: skip
@@ -275,10 +280,6 @@ def _through_store(
     report.retry = update.retry
     report.lookups_failed = getattr(geocoder, "failed_lookups", 0)
     return result
-
-
-def _ignore(_err: SourceError) -> None:
-    return None
 
 
 def _failure_count(geocoder: Geocoder | None) -> int:
@@ -330,7 +331,6 @@ def events_for(
     geocoder: Geocoder | None = None,
     on_warning: Callable[[str], None] | None = None,
     stdin_format: str = "txt",
-    _exclude: tuple[str | Path, ...] = (),
 ) -> pd.DataFrame:
     """The events table of ``sources`` through a store: only new or changed articles are parsed.
 
@@ -363,14 +363,30 @@ def events_for(
     """
     report = report if report is not None else BuildReport()
     started = time.perf_counter()
-    reading = _Reading(fields, on_skip, on_warning, stdin_format, _own_files(store) + _own_files(*_exclude))
+    reading = _Reading(fields, on_skip, on_warning, stdin_format, _own_files(store))
+    events = _events(sources, store=store, gazetteer=gazetteer, reading=reading, progress=progress, report=report,
+                     geocoder=geocoder)  # fmt: skip
+    report.seconds = time.perf_counter() - started
+    return events
+
+
+def _events(
+    sources: Iterable[str | Path],
+    *,
+    store: StoreArg,
+    gazetteer: Gazetteer | LazyGazetteer | None,
+    reading: _Reading,
+    progress: Progress | None,
+    report: BuildReport,
+    geocoder: Geocoder | None,
+) -> pd.DataFrame:
+    """:func:`events_for` with the reading options made: also what :func:`export` reads through."""
     events = _through_store(
         sources, lambda opened, update, version: _table_from_store(opened, update.files, version), store=store,
         gazetteer=gazetteer, reading=reading, progress=progress, report=report, geocoder=geocoder,
     )  # fmt: skip
     places = events[events["type"] == "place"]
     report.rows, report.mentions, report.places = len(events), len(places), int(places.place_id.nunique())
-    report.seconds = time.perf_counter() - started
     return events
 
 
@@ -449,8 +465,7 @@ def build_map(
     report = BuildReport()
     started = time.perf_counter()
     check_output(output)  # a bad output fails now, not after the parsing
-    if store is None:  # standard output has no path to key a store by: a throw-away one
-        store = MEMORY if is_stdout(output) else default_store_path(output)
+    store = _store_for(output) if store is None else store
     reading = _Reading(fields, on_skip, on_warning, stdin_format, _own_files(output, store))
     output = Path(output)
     key = f"map:{output.resolve()}"
@@ -646,12 +661,10 @@ def export(
     check_output(output)
     if fmt == "geoparquet":
         require_geopandas()  # before the parsing, not after it
-    if store is None:  # standard output has no path to key a store by: a throw-away one
-        store = MEMORY if is_stdout(output) else default_store_path(output)
-    events = events_for(
-        sources, store=store, gazetteer=gazetteer, fields=fields, on_skip=on_skip, progress=progress, report=report,
-        geocoder=geocoder, on_warning=on_warning, stdin_format=stdin_format, _exclude=_own_files(output),
-    )  # fmt: skip
+    store = _store_for(output) if store is None else store
+    reading = _Reading(fields, on_skip, on_warning, stdin_format, _own_files(output, store))
+    events = _events(sources, store=store, gazetteer=gazetteer, reading=reading, progress=progress, report=report,
+                     geocoder=geocoder)  # fmt: skip
     with report.stage("write", lambda: f"{len(events)} rows as {fmt}"):
         write_export(events, output, fmt=fmt, per=per)
     report.seconds = time.perf_counter() - started
