@@ -19,7 +19,10 @@ and the same input always gives the same output. The rules are deliberately few:
   a cue, while failure does not ("unsuccessful drone attacks against X" is still a
   drone attack at X) and denial only lowers confidence;
 * a named weapon or actor absorbs generic verbs ("a drone fired a missile at X" is a
-  drone attack, "demonstrators stormed X" a protest).
+  drone attack, "demonstrators stormed X" a protest);
+* a capture names its taker when the text does: the subject of "captured", "seized",
+  "retook" ... or the phrase after "by" / "fell to", typed state or non-state by its words
+  (ACLED's "Government regains territory" / "Non-state actor overtakes territory").
 
 Limits: no parser, so long-distance syntax (a place three clauses from its verb) and
 coordination are approximated by distance. See ``docs/events.md`` for the evaluation.
@@ -74,11 +77,20 @@ class EventType:
         0..1, rounded to 2 decimals: how clearly the winning type beat the others.
     cues : tuple of str
         The words of the text that decided it, in text order (empty when nothing did).
+    actor : str
+        For a capture (``ground_fighting`` decided by a territory cue: "captured", "fell to" ...), the
+        words of the text naming who took the place, as written ("Russian-backed Syrian troops");
+        empty for every other mention and when the text does not say who, or not clearly.
+    actor_type : str or None
+        ``"state"`` or ``"non_state"`` for an ``actor`` (ACLED's "Government regains territory" or
+        "Non-state actor overtakes territory"); None when there is no actor.
     """
 
     type: str
     confidence: float
     cues: tuple[str, ...]
+    actor: str = ""
+    actor_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,27 @@ class Lexicon:
     hypothetical_window: int
     #: Per cue group, the words its phrases can start with: ``(exact words, word prefixes)`` (speed only).
     cue_starts: tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]
+    #: Who took the place ([capture] and [capture.actors]; see :func:`_taker`). Whole-cue matches:
+    capture_active: re.Pattern[str]
+    capture_agentive: re.Pattern[str]
+    #: Endings of the words before an active cue: passive or noun use, infinitive aim, aim achieved.
+    capture_passive: re.Pattern[str]
+    capture_aim: re.Pattern[str]
+    capture_aim_completed: re.Pattern[str]
+    capture_agent: re.Pattern[str]
+    capture_agent_gap: int
+    #: Ending of the words before an actor phrase that is not the subject ("backed by").
+    capture_not_subject: re.Pattern[str]
+    #: Objects that are not ground ("seized weapons"), read within ``capture_object_window`` tokens.
+    capture_not_territory: re.Pattern[str]
+    capture_object_window: int
+    capture_object_end: re.Pattern[str]
+    capture_window: int
+    #: An actor phrase (modifiers, head, optional tail) and the words that type one.
+    actor_phrase: re.Pattern[str]
+    actor_state: re.Pattern[str]
+    actor_non_state: re.Pattern[str]
+    actor_patron: re.Pattern[str]
 
     def type_weight(self, type_: str) -> float:
         return dict(self.type_weights)[type_]
@@ -281,7 +314,132 @@ def _load(path: str) -> Lexicon:
         modifier_window=int(settings["modifier_window"]),
         hypothetical_window=int(settings["hypothetical_window"]),
         cue_starts=tuple(cue_starts),
+        **_capture_fields(data, types_table, tiers),
     )
+
+
+def _phrases(node: dict, key: str, where: str) -> list[str]:
+    """The phrase list ``node[key]`` of table ``[where]``, checked: a typo must not silently match nothing."""
+    value = node.get(key) if isinstance(node, dict) else None
+    if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+        raise LexiconError(f'Event-type lexicon needs {key} = ["phrase", ...] in [{where}].')
+    return value
+
+
+def _count(node: dict, key: str, where: str) -> int:
+    """The whole number ``node[key]`` (>= 0) of table ``[where]``, checked."""
+    value = node.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise LexiconError(f"Event-type lexicon needs {key} = <whole number >= 0> in [{where}].")
+    return value
+
+
+#: Bounds of a word run with its hyphens and apostrophes ("al-Sham", "Kremlin's"): actor phrases are
+#: made of whole runs, so that "government" in "anti-government" is not a head of its own.
+_RUN_START = r"(?<![\w'’\-])"
+_RUN_END = r"(?![\w'’\-])"
+
+
+def _is_acronym(phrase: str) -> bool:
+    phrase = phrase.strip()
+    return phrase == phrase.upper() and any(c.isalpha() for c in phrase)
+
+
+def _actor_alternation(phrases: list[str]) -> str:
+    """:func:`_alternation` of ``phrases``, but those written in capitals match only in capitals ("IS", not "is")."""
+    acronyms = sorted({p.strip() for p in phrases if _is_acronym(p)}, key=lambda p: (-len(p), p))
+    others = [p for p in phrases if not _is_acronym(p)]
+    parts = ["(?-i:" + "|".join(re.escape(p) for p in acronyms) + ")"] if acronyms else []
+    if others:
+        parts.append(_alternation(others))
+    return "|".join(parts) or r"(?!x)x"
+
+
+def _actor_words(phrases: list[str]) -> re.Pattern[str]:
+    """Match any of ``phrases`` as words, also inside a hyphenated run ("Russian" in "Russian-backed")
+    and before a possessive ending ("Kremlin's"): the words that type an actor phrase."""
+    return re.compile(r"(?<![\w'’])(?:" + _actor_alternation(phrases) + r")(?:['’]s?)?(?![\w'’])", re.IGNORECASE)
+
+
+def _check_capture_cues(phrases: list[str], spec: dict, tiers: dict) -> None:
+    """Territory cues must be ground_fighting cues: [capture] only reads what the scoring typed."""
+    known = {p.strip().lower() for tier in tiers for p in spec.get(tier, [])}
+    unknown = sorted({p.strip().lower() for p in phrases} - known)
+    if unknown:
+        raise LexiconError(f"[capture] cues {unknown!r} are not ground_fighting cues; add them there first.")
+
+
+def _capture_fields(data: dict, types_table: dict, tiers: dict) -> dict:
+    """The :class:`Lexicon` fields of [capture]: which cues change control, and where their taker is."""
+    capture = _table(data, "capture")
+
+    def phrases(key: str) -> list[str]:
+        return _phrases(capture, key, "capture")
+
+    _check_capture_cues(phrases("active") + phrases("agentive"), types_table.get("ground_fighting", {}), tiers)
+    adverbs = r"(?:[\s\-]+(?:" + _alternation(phrases("adverbs")) + r"))*"
+    passive = r"(?:^|\W)(" + _alternation(phrases("passive_before")) + r")" + adverbs + r"\s*$"
+    not_subject = r"(?:^|\W)(?:" + _alternation(phrases("not_subject_after")) + r")(?:\s+(?:the|a|an|\d[\d,.]*))?\s*$"
+    return {
+        "capture_active": _words(phrases("active")),
+        "capture_agentive": _words(phrases("agentive")),
+        "capture_passive": re.compile(passive, re.IGNORECASE),
+        "capture_aim": _ending(phrases("aim_before")),
+        "capture_aim_completed": _ending(phrases("aim_completed")),
+        "capture_agent": _words(phrases("agent")),
+        "capture_agent_gap": _count(capture, "agent_gap", "capture"),
+        "capture_not_subject": re.compile(not_subject, re.IGNORECASE),
+        "capture_not_territory": _words(phrases("not_territory")),
+        "capture_object_window": _count(capture, "object_window", "capture"),
+        "capture_object_end": re.compile(r",|" + _words(phrases("object_ends")).pattern, re.IGNORECASE),
+        "capture_window": _count(capture, "window", "capture"),
+        **_actor_fields(data),
+    }
+
+
+def _actor_fields(data: dict) -> dict:
+    """The :class:`Lexicon` fields of [capture.actors]: what an actor phrase is, and its type's words."""
+    actors = _table(data, "capture", "actors")
+    words = {
+        kind: tuple(
+            _phrases(_table(data, "capture", "actors", kind), key, f"capture.actors.{kind}")
+            for key in ("heads", "modifiers")
+        )
+        for kind in ("state", "non_state", "neutral")
+    }
+
+    def alternation(key: str) -> str:
+        return _alternation(_phrases(actors, key, "capture.actors"))
+
+    heads = [p for kind_heads, _ in words.values() for p in kind_heads]
+    listed = heads + [p for _, modifiers in words.values() for p in modifiers]
+    # A modifier: a listed word, a capitalised word (a name), a hyphenated run or a possessive.
+    modifier = (
+        _RUN_START + r"(?!(?:" + alternation("not_modifiers") + r")" + _RUN_END + r")"
+        + r"(?:(?:" + _actor_alternation(listed) + r")" + _RUN_END
+        + r"|(?-i:[A-Z])[\w'’]*(?:-[\w'’]+)*" + _RUN_END + r"|[\w'’]+(?:-[\w'’]+)+" + _RUN_END
+        + r"|\w+['’]s" + _RUN_END + r")"
+    )  # fmt: skip
+    head = _RUN_START + r"(?:" + _actor_alternation(heads) + r")" + _RUN_END
+    tail = r"(?:\s+(?:" + alternation("tails") + r")\s+(?:(?:the|a|an)\s+)?" + modifier + r"(?:\s+" + modifier + r")*)?"
+    run = r"[\w'’]+(?:-[\w'’]+)*"
+    patron = (
+        r"(?:(?:"
+        + alternation("patron_prefixes")
+        + r")-"
+        + run
+        + r"|"
+        + run
+        + r"-(?:"
+        + alternation("patron_suffixes")
+        + r"))"
+    )
+    return {
+        "actor_phrase": re.compile(r"(?:" + modifier + r"\s+)*" + head + tail, re.IGNORECASE),
+        "actor_state": _actor_words(words["state"][0] + words["state"][1]),
+        "actor_non_state": _actor_words(words["non_state"][0] + words["non_state"][1]),
+        "actor_patron": re.compile(_RUN_START + patron + _RUN_END, re.IGNORECASE),
+    }
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
@@ -604,7 +762,8 @@ def classify_event(
     Returns
     -------
     EventType
-        ``type`` from :data:`EVENT_TYPES`, ``confidence`` in 0..1 and the deciding ``cues``.
+        ``type`` from :data:`EVENT_TYPES`, ``confidence`` in 0..1 and the deciding ``cues``; for a
+        capture, who took the place (``actor``, ``actor_type``) when the sentence says so.
 
     Examples
     --------
@@ -612,7 +771,11 @@ def classify_event(
     >>> classify_event(s, s.index("Kafr"), s.index(" on Tue")).type
     'airstrike'
     >>> classify_event(s, s.index("Khmeimim"), s.index(" bombed"))
-    EventType(type='mention_only', confidence=0.8, cues=('from',))
+    EventType(type='mention_only', confidence=0.8, cues=('from',), actor='', actor_type=None)
+    >>> s = "Saraqib fell to Syrian government forces on Thursday."
+    >>> e = classify_event(s, 0, 7)
+    >>> e.type, e.actor, e.actor_type
+    ('ground_fighting', 'Syrian government forces', 'state')
     """
     lexicon = lexicon or load_lexicon()
     s_start, s_end = sentence_bounds(text, start, end, sentence_start, sentence_end)
@@ -661,11 +824,15 @@ def classify_event(
     confidence = best / (best + second) * (1.0 - math.exp(-best / 0.3))
     # Report the cues that decided it: those with a real share of the winning score, not every far echo.
     top = max([s for s, _ in scores.get(best_type, [])] + [lexicon.metonym_weight if role == "metonym" else 0.0])
-    used = [(c.start, c.text) for s, c in scores.get(best_type, []) if s >= max(0.05, 0.25 * top)]
+    deciding = [(s, c) for s, c in scores.get(best_type, []) if s >= max(0.05, 0.25 * top)]
+    used = [(c.start, c.text) for _, c in deciding]
     if role == "metonym" and best_type == "diplomacy":
         offset = m_end + right.find(role_cue) if role_cue in right else max(0, left.rfind(role_cue))
         used.append((offset, role_cue))
-    return EventType(best_type, round(min(confidence, 0.99), 2), tuple(t for _, t in sorted(used)))
+    actor, actor_type = "", None
+    if best_type == "ground_fighting":
+        actor, actor_type = _taker(sentence, deciding, m_start, m_end, lexicon)
+    return EventType(best_type, round(min(confidence, 0.99), 2), tuple(t for _, t in sorted(used)), actor, actor_type)
 
 
 def _mention_only(
@@ -685,3 +852,209 @@ def _mention_only(
         return EventType(MENTION_ONLY, 0.9, ())
     weakness = 1.0 - ranked[0][1] / lexicon.threshold
     return EventType(MENTION_ONLY, round(0.5 + 0.4 * weakness, 2), ())
+
+
+# Who took the place (ACLED's "Government regains territory" / "Non-state actor overtakes territory").
+
+_DETERMINER = re.compile(r"\s*(?:(?:the|a|an)\s+)?", re.IGNORECASE)
+#: What joins two coordinated actor phrases ("Syrian troops and allied militias").
+_COORDINATION = re.compile(r"\s*,?\s*(?:and|or)\s+(?:(?:the|then)\s+)?", re.IGNORECASE)
+#: What joins the object of a first verb to a territory cue: "routed the rebels (back) and captured".
+_OBJECT_THEN = re.compile(r"(?:\s+(?:back|out|away|off))?\s*,?\s*(?:and|or)\s+(?:(?:then|later)\s+)?", re.IGNORECASE)
+_CONJUNCTION_END = re.compile(r"\s(?:and|or)\s+(?:the\s+)?$", re.IGNORECASE)
+#: A parenthesis closed just before a cue is an aside: "Hayat Tahrir al-Sham (HTS) captured X".
+_ASIDE = re.compile(r"\([^()]*\)\s*$")
+_ASIDE_CHARS = 80
+
+
+def _taker(
+    sentence: str, deciding: list[tuple[float, _Cue]], m_start: int, m_end: int, lexicon: Lexicon
+) -> tuple[str, str | None]:
+    """Who took the place, when a territory cue helped decide ground_fighting: ``(actor, actor_type)``.
+
+    The best-scored territory cue is read, because the actor belongs to the verb that made the type.
+    ``("", None)`` when none is a territory cue, when the text does not name the taker ("X was
+    captured"), or when the taker's words do not tell state from non-state ("Tiger Forces"): an ACLED
+    sub-event type is only worth what the text says.
+    """
+    territory = [
+        (score, cue)
+        for score, cue in deciding
+        if lexicon.capture_active.fullmatch(cue.text) or lexicon.capture_agentive.fullmatch(cue.text)
+    ]
+    if not territory:
+        return "", None
+    cue = max(territory, key=lambda item: item[0])[1]
+    if lexicon.capture_agentive.fullmatch(cue.text):
+        span = _phrase_at(sentence, cue.end, _clause_end(sentence, cue.end, lexicon), lexicon)
+    else:
+        span = _active_taker(sentence, cue, m_start, m_end, lexicon)
+    if span is None:
+        return "", None
+    actor = sentence[span[0] : span[1]]
+    actor_type = _actor_type(actor, lexicon)
+    return (actor, actor_type) if actor_type else ("", None)
+
+
+def _active_taker(sentence: str, cue: _Cue, m_start: int, m_end: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The taker of an active territory cue ("captured"): its "by" phrase, else its subject.
+
+    Syntax decides, not word order: in "government forces captured X from rebels" the subject took X.
+    A passive or noun cue ("X was captured", "the capture of X") has no subject that took the place,
+    and an infinitive ("an offensive to capture X") is an aim: nobody took it yet.
+    """
+    near = _last_tokens(sentence, 6, cue.start)
+    if lexicon.capture_aim.search(near) and not lexicon.capture_aim_completed.search(near):
+        return None
+    aux = lexicon.capture_passive.search(near)
+    passive = aux is not None and not (len(aux.group(1)) > 1 and aux.group(1).isupper())  # "IS captured X"
+    if not _took_ground(sentence, cue, passive, m_start, m_end, lexicon):
+        return None
+    agent = _agent(sentence, cue, m_start, m_end, passive, lexicon)
+    if agent is not None or passive:
+        return agent
+    return _subject(sentence, cue.start, lexicon)
+
+
+def _took_ground(sentence: str, cue: _Cue, passive: bool, m_start: int, m_end: int, lexicon: Lexicon) -> bool:
+    """False when the cue's object is people or goods ("rebels captured 20 soldiers near X"): then
+    nobody took the place. The object follows an active cue, up to ``object_ends`` ("retaken Mekelle
+    after federal troops withdrew" took Mekelle), and precedes a passive one ("weapons were seized");
+    the words read stop at the place, which is the object when it is there.
+    """
+    n = lexicon.capture_object_window
+    if passive:
+        start, end = cue.start - len(_last_tokens(sentence, n, cue.start)), cue.start
+        if m_end <= cue.start:
+            start = max(start, m_end)
+    else:
+        start, end = cue.end, _tokens_end(sentence, n, cue.end)
+        if m_start >= cue.end:
+            end = min(end, m_start)
+        stop = lexicon.capture_object_end.search(sentence, start, end)
+        end = stop.start() if stop else end
+    return start >= end or not lexicon.capture_not_territory.search(sentence, start, end)
+
+
+def _agent(
+    sentence: str, cue: _Cue, m_start: int, m_end: int, passive: bool, lexicon: Lexicon
+) -> tuple[int, int] | None:
+    """The actor phrase after "by" close behind the cue ("was captured on Sunday by rebels"), or None.
+
+    At most ``agent_gap`` tokens and no comma stand between them. The place may stand between them only
+    after a passive or noun cue ("the capture of X by rebels"): after an active one, the "by" belongs to
+    another verb ("troops captured X held by rebels").
+    """
+    end = _clause_end(sentence, cue.end, lexicon)
+    by = lexicon.capture_agent.search(sentence, cue.end, end)
+    if by is None or "," in sentence[cue.end : by.start()]:
+        return None
+    if not passive and cue.end < m_end and m_start < by.start():
+        return None
+    gap = [t for t in _TOKEN.finditer(sentence, cue.end, by.start()) if not m_start <= t.start() < m_end]
+    if len(gap) > lexicon.capture_agent_gap:
+        return None
+    return _phrase_at(sentence, by.end(), end, lexicon)
+
+
+def _phrase_at(sentence: str, pos: int, end: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The actor phrase starting at ``pos`` after an optional "the"/"a" (not kept), ending by ``end``."""
+    start = _DETERMINER.match(sentence, pos, end).end()
+    match = lexicon.actor_phrase.match(sentence, start, end)
+    return match.span() if match else None
+
+
+def _subject(sentence: str, cue_start: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The nearest actor phrase before an active cue, in its clause, that can be its subject.
+
+    Skipped: a phrase right after a preposition or a verb (``not_subject_after``: "backed by Turkish
+    troops", "routed rebels") with the phrases coordinated with it, and a phrase joined to the cue by
+    "and" (the object of a first verb: "troops routed rebels and captured X"). Of coordinated subjects
+    the first is kept ("Syrian troops and allied militias captured X"): news names the leading force first.
+    """
+    end = cue_start
+    aside = _ASIDE.search(sentence, max(0, end - _ASIDE_CHARS), end)
+    if aside:
+        end = aside.start()
+    start = _clause_start(sentence, end, lexicon)
+    phrases = list(lexicon.actor_phrase.finditer(sentence, start, end))
+    last = len(phrases) - 1
+    while last >= 0:
+        first = last
+        while first > 0 and _COORDINATION.fullmatch(sentence, phrases[first - 1].end(), phrases[first].start()):
+            first -= 1
+        governed = _governed(sentence[start : phrases[first].start()], lexicon)
+        if not governed and not _OBJECT_THEN.fullmatch(sentence, phrases[last].end(), end):
+            return phrases[first].span()
+        last = first - 1
+    return None
+
+
+def _governed(before: str, lexicon: Lexicon) -> bool:
+    """Whether the words ``before`` an actor phrase make it other than a subject.
+
+    Right after a ``not_subject_after`` word ("backed by Turkish troops", "routed 200 rebels"), or joined
+    by "and" to the words of an agent ("backed by Russian jets and Iranian militias"). Only an agent
+    passes on across "and": in "troops withdrew from the town and rebels captured it", the rebels are
+    the subject of a new clause.
+    """
+    near = _last_tokens(before, 3)
+    if lexicon.capture_not_subject.search(near):
+        return True
+    conjunction = _CONJUNCTION_END.search(near)
+    if conjunction is None:
+        return False
+    first = before[: len(before) - len(near) + conjunction.start()]
+    return bool(lexicon.capture_agent.search(_last_tokens(first, 4)))
+
+
+def _clause_start(sentence: str, end: int, lexicon: Lexicon) -> int:
+    """Start of the clause that ends at ``end``: after its last strong boundary, at most ``window`` tokens back."""
+    start = end - len(_last_tokens(sentence, lexicon.capture_window, end))
+    boundaries = list(_STRONG_BOUNDARY.finditer(sentence, start, end))
+    return boundaries[-1].end() if boundaries else start
+
+
+def _clause_end(sentence: str, start: int, lexicon: Lexicon) -> int:
+    """End of the clause that starts at ``start``: its first strong boundary, at most ``window`` tokens on."""
+    end = _tokens_end(sentence, lexicon.capture_window, start)
+    boundary = _STRONG_BOUNDARY.search(sentence, start, end)
+    return boundary.start() if boundary else end
+
+
+def _tokens_end(text: str, n: int, start: int) -> int:
+    """End of the ``n``-th token of ``text`` from ``start`` (the text's end when it has fewer).
+
+    Read in growing windows, as :func:`_last_tokens` does, so that the cost is that of ``n`` tokens.
+    """
+    if n < 1:
+        return start
+    span = 8 * (n + 1)
+    while True:
+        hi = min(len(text), start + span)
+        ends = [m.end() for m in _TOKEN.finditer(text, start, hi)]
+        if len(ends) > n:
+            return ends[n - 1]
+        if hi == len(text):
+            return hi
+        span *= 2
+
+
+def _actor_type(actor: str, lexicon: Lexicon) -> str | None:
+    """``"non_state"`` when a non-state word names the actor, else ``"state"`` when a state word does.
+
+    Non-state words win because they are the marked case: "Syrian rebels", "pro-government militia" (a
+    non-state actor for ACLED, even when it takes ground for the government). A word inside a patron run
+    ("Russian-backed", "pro-Turkish") names someone else and is ignored, unless the lexicon lists the
+    whole run ("pro-government forces").
+    """
+    patrons = [m.span() for m in lexicon.actor_patron.finditer(actor)]
+
+    def counts(match: re.Match[str]) -> bool:
+        return not any(s <= match.start() and match.end() <= e and match.span() != (s, e) for s, e in patrons)
+
+    if any(counts(m) for m in lexicon.actor_non_state.finditer(actor)):
+        return "non_state"
+    if any(counts(m) for m in lexicon.actor_state.finditer(actor)):
+        return "state"
+    return None
