@@ -7,29 +7,37 @@ fatalities, ACLED's own ids and regions), so a spreadsheet or a script made for 
 
 What is approximate (also in the README):
 
-* one row per *mention* of a place in a sentence that reports an event, not per de-duplicated event
-  (ACLED codes events); ``event_id_cnty`` is geomap's ``GM-<article>-<offset>``;
+* by default one row per *mention* of a place in a sentence that reports an event
+  (``event_id_cnty`` is geomap's ``GM-<article>-<offset>``); ``per_event=True`` (``geomap export
+  --events``) writes one row per distinct event instead, as ACLED codes them
+  (:mod:`geomap.events.dedup`; ``event_id_cnty`` is the ``event_id``, ``source`` every publisher);
 * the taxonomy mapping (:data:`EVENT_TYPES`): geomap's types are coarser than ACLED's sub-event
-  types (ground fighting is always "Armed clash"; geomap does not yet tell who took territory), and
-  displacement and diplomacy, which ACLED does not code as events, become "Strategic developments /
-  Other"; a disaster and a mere mention have no ACLED counterpart and are left out;
-* ``geo_precision``: 1 for a town, village, site or base named as the place itself, 2 for a place
-  "near", "outskirts of", "north of" ... a town, or a district, 3 for a province, country or region;
-* ``time_precision``: 1 for a day, 2 for a week, 3 for a month or a year (ACLED then codes the
-  middle or start of the period; geomap writes the first day).
+  types; ground fighting is "Armed clash" unless the text says who took the place ("government
+  forces captured X": Government regains territory; "X fell to the rebels": Non-state actor
+  overtakes territory); displacement and diplomacy, which ACLED does not code as events, become
+  "Strategic developments / Other"; a disaster and a mere mention have no ACLED counterpart and
+  are left out;
+* ``actor1`` is the actor as the text names it (only for captures), not ACLED's actor name;
+  ``inter1`` is "State forces" for state actors and left empty for others (rebels and militias
+  cannot be told apart from the words); other actors, fatalities and ACLED's regions are empty;
+* ``geo_precision``: the table's column (1 the town, village or site itself, 2 "near", "outskirts
+  of", "north of" ... a town, or a district, 3 a province, country or region);
+* ``time_precision``: 1 for a day, 2 for a week or a range of days, 3 for a month or a year
+  (ACLED then codes the middle or start of the period; geomap writes the first day).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from geomap.events.dedup import distinct_events
 from geomap.events.schema import LIST_SEPARATOR, conform
 from geomap.geocode import country_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ACLED_COLUMNS", "EVENT_TYPES", "to_acled"]
+__all__ = ["ACLED_COLUMNS", "EVENT_TYPES", "TERRITORY_TAKEN", "to_acled"]
 
 #: ACLED's columns, in its order (the public export of acleddata.com).
 ACLED_COLUMNS = (
@@ -51,52 +59,79 @@ EVENT_TYPES: dict[str, tuple[str, str, str]] = {
     "diplomacy": ("Strategic developments", "Strategic developments", "Other"),
 }
 
+#: geomap's actor type -> ACLED's sub-event type for ground fighting in which the text says who took the place.
+TERRITORY_TAKEN = {"state": "Government regains territory", "non_state": "Non-state actor overtakes territory"}
 _TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
-_SITE_KINDS = frozenset({"city", "town", "village", "camp", "neighbourhood", "military base", "airport", "site"})
-_DISTRICT_KINDS = frozenset({"district"})
 
 
-def to_acled(events: pd.DataFrame) -> str:
-    """The place rows of ``events`` whose sentence reports an event, as ACLED-layout CSV text."""
+def to_acled(events: pd.DataFrame, *, per_event: bool = False) -> str:
+    """The rows of ``events`` that report an event, as ACLED-layout CSV text: per mention, or ``per_event``."""
     import pandas as pd
 
     table = conform(events)
-    rows = table[(table["type"] == "place") & table["event_type"].isin(list(EVENT_TYPES))]
-    records = [_acled_row(row) for row in rows.to_dict("records")]
+    if per_event:
+        rows = distinct_events(table)
+        rows = rows[rows["event_type"].isin(list(EVENT_TYPES))]
+        records = [_event_row(row) for row in rows.to_dict("records")]
+    else:
+        rows = table[(table["type"] == "place") & table["event_type"].isin(list(EVENT_TYPES))]
+        records = [_mention_row(row) for row in rows.to_dict("records")]
     return pd.DataFrame(records, columns=list(ACLED_COLUMNS)).to_csv(index=False, lineterminator="\n")
 
 
-def _acled_row(row: dict) -> dict:
-    disorder, event_type, sub_event_type = EVENT_TYPES[row["event_type"]]
-    when = row["event_date"] if _present(row["event_date"]) else row["date"]
-    precision = row["date_precision"] if _present(row["event_date"]) else "day"
+def _mention_row(row: dict) -> dict:
+    """One mention as an ACLED row: the article date stands in for an undated event."""
+    dated = _present(row["event_date"])
     return {
         "event_id_cnty": f"GM-{row['article_id']}-{row['start']}",
-        "event_date": when.strftime("%Y-%m-%d") if _present(when) else "",
-        "year": when.year if _present(when) else "",
-        "time_precision": _TIME_PRECISION.get(str(precision), 3) if _present(when) else "",
+        **_when(row["event_date"] if dated else row["date"], row["date_precision"] if dated else "day"),
+        **_common(row),
+        "source": _text(row["source"]),
+    }
+
+
+def _event_row(row: dict) -> dict:
+    """One distinct event as an ACLED row: its id, every publisher that reported it."""
+    dated = _present(row["event_date"])
+    return {
+        "event_id_cnty": row["event_id"],
+        **_when(row["event_date"] if dated else row["first_reported"], row["date_precision"] if dated else "day"),
+        **_common(row),
+        "source": LIST_SEPARATOR.join(row["sources"]),
+    }
+
+
+def _when(day, precision) -> dict:
+    if not _present(day):
+        return {"event_date": "", "year": "", "time_precision": ""}
+    return {"event_date": day.strftime("%Y-%m-%d"), "year": day.year, "time_precision": _TIME_PRECISION[precision]}
+
+
+def _common(row: dict) -> dict:
+    """The columns a mention row and an event row fill alike."""
+    disorder, event_type, sub_event_type = EVENT_TYPES[row["event_type"]]
+    actor_type = row["actor_type"] if _present(row["actor_type"]) else None
+    if row["event_type"] == "ground_fighting" and actor_type in TERRITORY_TAKEN:
+        sub_event_type = TERRITORY_TAKEN[actor_type]
+    return {
         "disorder_type": disorder,
         "event_type": event_type,
         "sub_event_type": sub_event_type,
+        "actor1": _text(row["actor"]),
+        "inter1": "State forces" if actor_type == "state" else "",
         "country": _country_name(row["country"]),
-        "admin1": row["admin1"] if _present(row["admin1"]) else "",
+        "admin1": _text(row["admin1"]),
         "location": row["place_name"],
         "latitude": round(float(row["lat"]), 4),
         "longitude": round(float(row["lon"]), 4),
-        "geo_precision": geo_precision(str(row["kind"]), row["relation"] if _present(row["relation"]) else ""),
-        "source": row["source"] if _present(row["source"]) else "",
+        "geo_precision": int(row["geo_precision"]),
         "notes": row["snippet"],
         "tags": LIST_SEPARATOR.join(row["event_cues"]),
     }
 
 
-def geo_precision(kind: str, relation: str) -> int:
-    """ACLED's 1-3: the place itself (1), somewhere near or in a part of it, or a district (2), an area (3)."""
-    if kind in _SITE_KINDS:
-        return 2 if relation else 1
-    if kind in _DISTRICT_KINDS:
-        return 2
-    return 3
+def _text(value) -> str:
+    return value if _present(value) else ""
 
 
 def _present(value) -> bool:

@@ -598,12 +598,13 @@ def _assemble_parts(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
     Parts come back from Parquet with the schema's dtypes; what :func:`geomap.events.schema.conform`
     still settles is what differs by part: the categories of open category columns (``kind``,
-    ``country``: the values present) and cues read as arrays. Rows are sorted like
-    :func:`geomap.events.schema.frame` (article ids are unique across parts).
+    ``country``: the values present) and cues read as arrays. Rows are sorted and event ids
+    assigned over the whole table like :func:`geomap.events.schema.frame` (article ids are unique
+    across parts; an event's reports may be in several).
     """
     import pandas as pd
 
-    return schema.sort_rows(schema.conform(pd.concat(frames, ignore_index=True)))
+    return schema.finish_table(schema.conform(pd.concat(frames, ignore_index=True)))
 
 
 @functools.cache

@@ -52,11 +52,14 @@ _EXPORT_EXAMPLES = """examples:
   geomap export seeds/ --format csv -o maps/events.csv
   geomap export news/ --format acled -o maps/events-acled.csv   (ACLED's columns; see the README)
   geomap export seeds/ --format geojson --per place -o maps/places.geojson
+  geomap export news/ --events -o maps/events.csv        (one row per event, with its reports and sources)
   geomap export news/ -o maps/events.parquet --store news.geomap.sqlite
   geomap export news/ -o maps/events.geoparquet          (GeoParquet: pip install 'geomap[geo]')
   geomap export news/ -o - --format csv | head
 
-GeoJSON follows RFC 7946: one Point feature per mention (default) or per place, [lon, lat].
+GeoJSON follows RFC 7946: one Point feature per mention (default), per place or per event, [lon, lat].
+Rows of several articles at the same place, of the same type and period report one event: they
+share an event_id, and --events writes one row per event (reports, sources, article ids).
 Parquet keeps the table's types (dates, categories, lists); GeoParquet adds point geometries in
 EPSG:4326 to the place rows. Columns and types: README, "The events table".
 """
@@ -138,7 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="'-': standard output (needs --format)")
     export.add_argument("--format", choices=FORMATS, default=None, help="default: from the output suffix")
-    export.add_argument("--per", choices=PER, default="mention", help="GeoJSON features per mention or per place")
+    export.add_argument(
+        "--per", choices=PER, default="mention",
+        help="one row (GeoJSON feature) per mention, per place (GeoJSON only) or per distinct event",
+    )  # fmt: skip
+    export.add_argument(
+        "--events", action="store_const", const="event", dest="per",
+        help="one row per distinct event, however many articles report it (= --per event)",
+    )  # fmt: skip
     _input_format_option(export)
     _store_options(export)
 
@@ -289,6 +299,8 @@ def _check_values(args: argparse.Namespace) -> None:
             raise UsageError(
                 f"{args.output}: cannot tell the format from the suffix; pass --format {'|'.join(FORMATS)}"
             )
+        if args.per == "place" and args.format != "geojson":
+            raise UsageError(f"--per place is for GeoJSON; {args.format} has one row per mention or per event")
 
 
 def _version() -> str:

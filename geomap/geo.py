@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from geomap.errors import GeomapError
-from geomap.events.schema import arrow_schema, conform
+from geomap.events.schema import DISTINCT_EVENT_SCHEMA, EVENT_SCHEMA, Columns, arrow_schema, conform
 
 if TYPE_CHECKING:
     import geopandas
@@ -41,22 +41,33 @@ def require_geopandas() -> ModuleType:
     return geopandas
 
 
-def to_geodataframe(events: pd.DataFrame) -> geopandas.GeoDataFrame:
+def to_geodataframe(events: pd.DataFrame, *, per: str = "mention") -> geopandas.GeoDataFrame:
     """The place rows of an events table as a GeoPandas GeoDataFrame of points in EPSG:4326 (lon, lat).
 
     The table's columns keep their dtypes (:data:`geomap.events.EVENT_SCHEMA`); ``geometry`` is added.
+    ``per="event"``: one point per distinct event (:func:`geomap.events.distinct_events`) instead.
 
     >>> gdf = geomap.to_geodataframe(geomap.events_for(["seeds/"]))   # doctest: +SKIP
     >>> gdf.explore(column="event_type")                                 # doctest: +SKIP
     """
     geopandas = require_geopandas()
-    table = conform(events)
-    places = table[(table["type"] == "place").fillna(False)].reset_index(drop=True)
+    places = _places(events, per)
     points = geopandas.points_from_xy(places["lon"], places["lat"], crs=CRS)
     return geopandas.GeoDataFrame(places, geometry=points, crs=CRS)
 
 
-def to_geoparquet(events: pd.DataFrame) -> bytes:
+def _places(events: pd.DataFrame, per: str) -> pd.DataFrame:
+    if per == "event":
+        from geomap.events.dedup import distinct_events
+
+        return distinct_events(events)
+    if per != "mention":
+        raise ValueError(f"GeoParquet has one row per mention or per event, not per {per}")
+    table = conform(events)
+    return table[(table["type"] == "place").fillna(False)].reset_index(drop=True)
+
+
+def to_geoparquet(events: pd.DataFrame, *, per: str = "mention") -> bytes:
     """The place rows as GeoParquet bytes: WKB points in EPSG:4326, the schema's column types, deterministic.
 
     geopandas writes the file (its Arrow conversion and ``geo`` metadata); its column types follow
@@ -66,15 +77,16 @@ def to_geoparquet(events: pd.DataFrame) -> bytes:
     import pyarrow.parquet as pq
 
     buffer = io.BytesIO()
-    to_geodataframe(events).to_parquet(buffer, index=False, schema_version=GEOPARQUET_VERSION)
+    to_geodataframe(events, per=per).to_parquet(buffer, index=False, schema_version=GEOPARQUET_VERSION)
     written = pq.read_table(io.BytesIO(buffer.getvalue()))
     out = io.BytesIO()
-    pq.write_table(written.cast(_geo_schema(written.schema)), out)
+    columns = DISTINCT_EVENT_SCHEMA if per == "event" else EVENT_SCHEMA
+    pq.write_table(written.cast(_geo_schema(written.schema, columns)), out)
     return out.getvalue()
 
 
-def _geo_schema(written: pa.Schema) -> pa.Schema:
+def _geo_schema(written: pa.Schema, columns: Columns) -> pa.Schema:
     """The schema's fields, then the geometry field geopandas wrote, with the file's metadata (geo, pandas)."""
     import pyarrow as pa
 
-    return pa.schema([*arrow_schema(), written.field("geometry")], metadata=written.metadata)
+    return pa.schema([*arrow_schema(columns), written.field("geometry")], metadata=written.metadata)

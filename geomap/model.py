@@ -39,6 +39,7 @@ class Article:
     url: str | None = None
     source: str | None = None
     path: str | None = None
+    locale: str | None = None  # the source's language/locale ("en-US", "fr"): how it writes 04/03/2020
 
 
 @dataclass(frozen=True)

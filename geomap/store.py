@@ -115,7 +115,7 @@ def stores_dir() -> Path:
 
 def article_hash(article: Article) -> str:
     """sha256 of what the rows depend on: id, title, text and metadata (not the file path)."""
-    fields = [article.id, article.title, article.text, article.date, article.url, article.source]
+    fields = [article.id, article.title, article.text, article.date, article.url, article.source, article.locale]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

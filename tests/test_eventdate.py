@@ -65,7 +65,7 @@ RELATIVE = [
     ("Shelling hit Aleppo last night.", "2020-01-28", "last night"),
     ("Shelling hit Aleppo today.", "2020-01-29", "today"),
     ("Aleppo was shelled three days ago.", "2020-01-26", "three days ago"),
-    ("Aleppo was shelled two weeks ago.", "2020-01-15", "two weeks ago"),
+    ("Aleppo was shelled two weeks ago.", "2020-01-13/2020-01-19", "two weeks ago"),  # the week of D-14
     ("A ceasefire for Idlib was agreed earlier this month.", "2020-01", "earlier this month"),
     ("Aleppo was shelled last month.", "2019-12", "last month"),
     ("Aleppo was shelled last year.", "2019", "last year"),
@@ -74,7 +74,7 @@ RELATIVE = [
     ("The offensive on Idlib began in January.", "2020-01", "in January"),
     ("Jets struck Idlib on January 12.", "2020-01-12", "January 12"),
     ("Jets struck Idlib on 3 February.", "2019-02-03", "3 February"),
-    ("Protests in Idlib last week drew thousands.", "2020-01", "last week"),
+    ("Protests in Idlib last week drew thousands.", "2020-01-20/2020-01-26", "last week"),  # Monday to Sunday
 ]
 
 

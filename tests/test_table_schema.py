@@ -67,8 +67,9 @@ def test_dtypes_are_the_documented_schema(seed_events):
     assert _dtypes_of(seed_events) == dtypes()
     assert dtypes()["date"] == dtypes()["event_date"] == "datetime64[ms]"
     assert {name for name, dtype in dtypes().items() if dtype == "category"} == {
-        "type", "kind", "country", "event_type", "date_precision", "date_source",
+        "type", "kind", "country", "event_type", "date_precision", "date_source", "actor_type",
     }  # fmt: skip
+    assert dtypes()["event_date_end"] == "datetime64[ms]" and dtypes()["geo_precision"] == "Int64"
     assert dtypes()["start"] == dtypes()["end"] == dtypes()["snippet_start"] == "Int64"
 
 
@@ -97,7 +98,9 @@ def test_date_precision_of_last_year_and_in_january(web_events):
     assert (aleppo.event_date, aleppo.date_precision) == (pd.Timestamp(2020, 1, 1), "month")
     assert (saraqib.event_date, saraqib.date_precision) == (pd.Timestamp(2020, 1, 25), "day")
     assert saraqib.date_source == "explicit"
-    assert list(web_events["date_precision"].cat.categories) == ["day", "month", "year"]
+    assert (idlib.event_date_end, aleppo.event_date_end) == (pd.Timestamp(2019, 12, 31), pd.Timestamp(2020, 1, 31))
+    assert saraqib.event_date_end == saraqib.event_date
+    assert list(web_events["date_precision"].cat.categories) == ["day", "week", "month", "year"]
 
 
 def test_rows_keep_iso_text_at_its_precision_for_the_store_and_the_map(gazetteer, web_events):

@@ -3,12 +3,25 @@
 :mod:`geomap.events.table` makes the rows (what happened at each mention, and when);
 :mod:`geomap.events.schema` says, per column, its meaning, pandas dtype, Arrow type and text form,
 and types a table built from rows. Every writer (:mod:`geomap.export`) takes its types from there.
+:mod:`geomap.events.dedup` tells which rows report the same event (``event_id``) and makes the
+table of distinct events.
 """
 
-from geomap.events.schema import EVENT_COLUMNS, EVENT_SCHEMA, Column, arrow_schema, conform, dtypes
-from geomap.events.table import article_rows, events_table, mention_event
+from geomap.events.dedup import assign_event_ids, distinct_events
+from geomap.events.schema import (
+    DISTINCT_EVENT_COLUMNS,
+    DISTINCT_EVENT_SCHEMA,
+    EVENT_COLUMNS,
+    EVENT_SCHEMA,
+    Column,
+    arrow_schema,
+    conform,
+    dtypes,
+)  # fmt: skip
+from geomap.events.table import article_rows, events_table, geo_precision, mention_event
 
 __all__ = [
-    "EVENT_COLUMNS", "EVENT_SCHEMA", "Column", "arrow_schema", "article_rows", "conform", "dtypes", "events_table",
+    "DISTINCT_EVENT_COLUMNS", "DISTINCT_EVENT_SCHEMA", "EVENT_COLUMNS", "EVENT_SCHEMA", "Column", "arrow_schema",
+    "article_rows", "assign_event_ids", "conform", "distinct_events", "dtypes", "events_table", "geo_precision",
     "mention_event",
 ]  # fmt: skip

@@ -9,21 +9,29 @@ Rows are kept as JSON objects (:func:`geomap.events.article_rows`, the store): d
 their precision ("2020-01-27", "2020-01", "2020"), cues as a list. Typing happens in one place, when
 a DataFrame is made of records (:func:`frame`) or of tables read back from Parquet (:func:`conform`).
 
+Rows keep ``event_date`` as the text :mod:`geomap.eventdate` writes: an ISO date at its precision
+or an ISO 8601 interval for a week or a range ("2020-03-12/2020-03-14"). The table splits it into
+``event_date`` (the first day), ``event_date_end`` (the last day) and ``date_precision`` (day,
+week, month or year: which of ACLED's time precisions the period is).
+
 Dates are ``datetime64[ms]``, not ``[s]``: Parquet has no unit coarser than milliseconds, so a
 ``[s]`` column would come back from ``pandas.read_parquet`` as ``[ms]``; with ``[ms]`` a written and
-re-read table has the dtypes it was written with. ``event_date`` holds the first day of the period
-the text names and ``date_precision`` says which period ("in January" -> 2020-01-01, ``month``).
+re-read table has the dtypes it was written with.
+
+The same machinery types the table of distinct events (:data:`DISTINCT_EVENT_SCHEMA`, one row per
+event reported by one or more articles, :mod:`geomap.events.dedup`): every function that types or
+writes a table takes its ``columns``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from geomap.eventdate import Period, date_text, period
 from geomap.eventtype import EVENT_TYPES
 
 if TYPE_CHECKING:
@@ -33,8 +41,8 @@ if TYPE_CHECKING:
 
 
 __all__ = [
-    "EVENT_COLUMNS", "EVENT_SCHEMA", "Column", "arrow_schema", "conform", "csv_frame", "date_precision", "dtypes",
-    "frame", "json_records", "sort_rows", "stored_values",
+    "DISTINCT_EVENT_COLUMNS", "DISTINCT_EVENT_SCHEMA", "EVENT_COLUMNS", "EVENT_SCHEMA", "Column", "arrow_schema",
+    "conform", "csv_frame", "date_fields", "dtypes", "frame", "json_records", "sort_rows", "stored_values",
 ]  # fmt: skip
 
 TEXT, INTEGER, FLOAT, CATEGORY, DATE, LIST = "text", "integer", "float", "category", "date", "list"
@@ -51,10 +59,10 @@ _CSV_FORMS = {
     DATE: "ISO 8601 date YYYY-MM-DD (the first day of the period); empty when missing",
     LIST: "the items joined by '; '",
 }
-PRECISIONS = ("day", "month", "year")
+PRECISIONS = ("day", "week", "month", "year")
 MENTION_TYPES = ("place", "demonym")
 DATE_SOURCES = ("explicit", "relative", "article", "ambiguous")
-_PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}  # characters of the ISO text at that precision
+ACTOR_TYPES = ("state", "non_state")
 LIST_SEPARATOR = "; "
 
 
@@ -122,6 +130,12 @@ EVENT_SCHEMA: tuple[Column, ...] = (
     Column("confidence", "0..1: how sure the resolution is", FLOAT),
     Column("reason", "the signals that decided the resolution", TEXT),
     Column("relation", "spatial relation written before the mention ('outskirts of', 'northern'), or ''", TEXT),
+    Column(
+        "geo_precision",
+        "ACLED's spatial precision: 1 the town, village or site itself; 2 near or in part of it ('outskirts of'), "
+        "or a district; 3 a province, country or larger area",
+        INTEGER,
+    ),
     Column("snippet", "the sentence that contains the mention", TEXT),
     Column("snippet_start", "offset of the snippet in the article text (mention = snippet[start-s:end-s])", INTEGER),
     Column(
@@ -134,9 +148,11 @@ EVENT_SCHEMA: tuple[Column, ...] = (
     Column("event_confidence", "0..1: how sure the event type is", FLOAT),
     Column("event_cues", "the words that decided the event type (a list; empty for none)", LIST),
     Column("event_date", "first day of the period the event is dated to (see date_precision), or missing", DATE),
+    Column("event_date_end", "last day of that period (= event_date for a day), or missing", DATE),
     Column(
         "date_precision",
-        "the period event_date is the first day of: 'day', 'month' ('in January') or 'year' ('last year')",
+        "how long that period is: 'day', 'week' ('last week', or a range of up to 7 days: 'between 12 and 14 "
+        "March'), 'month' ('in January', or a range of up to 31 days) or 'year' ('last year')",
         CATEGORY,
         PRECISIONS,
     ),
@@ -147,49 +163,86 @@ EVENT_SCHEMA: tuple[Column, ...] = (
         CATEGORY,
         DATE_SOURCES,
     ),
+    Column("actor", "who took the place, as the text names them ('government forces'), for a capture; else ''", TEXT),
+    Column("actor_type", "'state' or 'non_state' for that actor, or missing", CATEGORY, ACTOR_TYPES),
+    Column(
+        "event_id",
+        "the event this mention reports: rows of any article at the same place, of the same type, in "
+        "overlapping periods share it (geomap.events.dedup); missing for mentions that report no event",
+        TEXT,
+    ),
 )
 
 #: Column name -> meaning, in the table's order (types: :data:`EVENT_SCHEMA`).
 EVENT_COLUMNS: dict[str, str] = {column.name: column.meaning for column in EVENT_SCHEMA}
 
+_BY_NAME = {column.name: column for column in EVENT_SCHEMA}
 
-def dtypes() -> dict[str, str]:
+#: The table of distinct events (:func:`geomap.events.dedup.distinct_events`): one row per event, however
+#: many articles report it. Columns shared with :data:`EVENT_SCHEMA` keep their meaning and type.
+DISTINCT_EVENT_SCHEMA: tuple[Column, ...] = (
+    Column("event_id", "the event's id, as in the events table's event_id", TEXT),
+    _BY_NAME["event_type"],
+    _BY_NAME["event_date"],
+    _BY_NAME["event_date_end"],
+    _BY_NAME["date_precision"],
+    _BY_NAME["place_id"],
+    _BY_NAME["place_name"],
+    _BY_NAME["kind"],
+    _BY_NAME["country"],
+    _BY_NAME["admin1"],
+    _BY_NAME["lat"],
+    _BY_NAME["lon"],
+    Column("geo_precision", "the finest geo_precision of its reports (1 the place itself ... 3 an area)", INTEGER),
+    Column("actor", "who took the place, as its first report that says so names them, else ''", TEXT),
+    _BY_NAME["actor_type"],
+    Column("reports", "how many articles report the event", INTEGER),
+    Column("mentions", "how many mentions (rows of the events table) report it", INTEGER),
+    Column("sources", "the distinct publishers of its reports, sorted (a list)", LIST),
+    Column("article_ids", "the ids of the articles that report it, sorted (a list)", LIST),
+    Column("urls", "the distinct URLs of those articles, sorted (a list)", LIST),
+    Column("first_reported", "the earliest article date among its reports, or missing", DATE),
+    Column("title", "the title of the first report (earliest article, then article id)", TEXT),
+    Column("snippet", "the sentence of the first report's first mention", TEXT),
+    Column("event_cues", "the words that decided the event type in any report, in order of first use (a list)", LIST),
+)
+
+#: Column name -> meaning of the distinct events table, in its order.
+DISTINCT_EVENT_COLUMNS: dict[str, str] = {column.name: column.meaning for column in DISTINCT_EVENT_SCHEMA}
+
+Columns = tuple[Column, ...]
+
+
+def dtypes(columns: Columns = EVENT_SCHEMA) -> dict[str, str]:
     """Column name -> pandas dtype, as ``frame(...).dtypes`` prints them."""
-    return {column.name: column.dtype for column in EVENT_SCHEMA}
+    return {column.name: column.dtype for column in columns}
 
 
-def arrow_schema() -> pa.Schema:
+def arrow_schema(columns: Columns = EVENT_SCHEMA) -> pa.Schema:
     """The Arrow schema Parquet files are written with (no metadata: pandas adds its own)."""
     import pyarrow as pa
 
-    return pa.schema([pa.field(column.name, column.arrow_type()) for column in EVENT_SCHEMA])
+    return pa.schema([pa.field(column.name, column.arrow_type()) for column in columns])
 
 
 # -- dates ----------------------------------------------------------------------------------------
 
-_PERIOD = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?!\d)")
 
+def date_fields(value: str | None) -> tuple[str | None, str | None, str | None]:
+    """``(event_date, event_date_end, date_precision)`` of a row's date text, the first two as ISO days.
 
-def _period(value: Any) -> tuple[str, str] | None:
-    """``(first day as YYYY-MM-DD, precision)`` of ISO text at any precision ("2020-01" -> "2020-01-01", month).
-
-    None for what is not such a date ("2020-13"), so that no precision is given without a date.
+    "2020-01" -> ("2020-01-01", "2020-01-31", "month"); "2020-03-12/2020-03-14" -> ("2020-03-12",
+    "2020-03-14", "week"); anything that is not such a date -> all None, so that no precision is
+    given without a date.
     """
-    found = _PERIOD.match(value) if isinstance(value, str) else None
+    found = _period(value)
     if found is None:
-        return None
-    year, month, day = found.groups()
-    try:
-        first = dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return None
-    return first.isoformat(), "day" if day else "month" if month else "year"
+        return None, None, None
+    return found.first.isoformat(), found.last.isoformat(), found.precision
 
 
-def date_precision(value: str | None) -> str | None:
-    """The precision of an ISO date written at its precision: "2020-01-27" day, "2020-01" month, "2020" year."""
-    period = _period(value)
-    return period[1] if period else None
+def _period(value: Any) -> Period | None:
+    return period(value) if isinstance(value, str) else None
 
 
 # -- building a typed table ------------------------------------------------------------------------
@@ -202,7 +255,18 @@ def frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    return sort_rows(conform(pd.DataFrame(list(records), columns=list(EVENT_COLUMNS))))
+    return finish_table(conform(pd.DataFrame(list(records), columns=list(EVENT_COLUMNS))))
+
+
+def finish_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The last step of every events table: rows in the table's order, event ids assigned over all rows.
+
+    Event ids depend on every row (reports of one event come from different articles), so they are
+    assigned here, once the table is whole, and never kept per article.
+    """
+    from geomap.events.dedup import assign_event_ids  # dedup types its own table with this module
+
+    return assign_event_ids(sort_rows(table))
 
 
 def sort_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -210,19 +274,24 @@ def sort_rows(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
 
 
-def conform(table: pd.DataFrame) -> pd.DataFrame:
+def conform(table: pd.DataFrame, columns: Columns = EVENT_SCHEMA) -> pd.DataFrame:
     """``table`` with exactly the schema's columns, in order, and their dtypes; typed values are kept.
 
-    Accepts records' forms (dates as ISO text, cues as a list or as text joined by "; ") and what
-    Parquet gives back (cues as arrays, categories of one part only), so tables assembled from parts
-    equal the table built at once. A missing column is added, all missing; other columns are dropped.
+    Accepts records' forms (dates as ISO text, an event date as text at its precision or an
+    interval, cues as a list or as text joined by "; ") and what Parquet gives back (cues as arrays,
+    categories of one part only), so tables assembled from parts equal the table built at once. A
+    missing column is added, all missing; other columns are dropped.
     """
     import pandas as pd
 
-    table = table.reindex(columns=list(EVENT_COLUMNS))
-    if not pd.api.types.is_datetime64_any_dtype(table["event_date"]):
-        table["date_precision"] = _per_value(table["event_date"], date_precision)
-    return table.assign(**{column.name: _CONVERT[column.kind](table[column.name], column) for column in EVENT_SCHEMA})
+    names = [column.name for column in columns]
+    table = table.reindex(columns=names)
+    if "event_date" in names and not pd.api.types.is_datetime64_any_dtype(table["event_date"]):
+        fields = _per_value(table["event_date"], date_fields)
+        for number, name in enumerate(("event_date", "event_date_end", "date_precision")):
+            if name in names:
+                table[name] = fields.map(lambda values, n=number: values[n] if values else None)
+    return table.assign(**{column.name: _CONVERT[column.kind](table[column.name], column) for column in columns})
 
 
 def _as_text(series: pd.Series, _column: Column) -> pd.Series:
@@ -253,7 +322,7 @@ def _as_date(series: pd.Series, _column: Column) -> pd.Series:
 
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.astype("datetime64[ms]")
-    days = _per_value(series, lambda value: (_period(value) or (None,))[0])
+    days = _per_value(series, lambda value: date_fields(value)[0])
     return pd.to_datetime(days, format="%Y-%m-%d", errors="coerce").astype("datetime64[ms]")
 
 
@@ -301,19 +370,19 @@ _CONVERT = {
 # -- writing -------------------------------------------------------------------------------------
 
 
-def csv_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The schema's columns as CSV writes them: dates as ISO dates, lists joined by "; ", the rest as is."""
-    table = conform(table)
+def csv_frame(table: pd.DataFrame, columns: Columns = EVENT_SCHEMA) -> pd.DataFrame:
+    """The columns as CSV writes them: dates as ISO dates, lists joined by "; ", the rest as is."""
+    table = conform(table, columns)
     return table.assign(
-        **{c.name: _iso_days(table[c.name]) for c in EVENT_SCHEMA if c.kind == DATE},
-        **{c.name: table[c.name].map(LIST_SEPARATOR.join) for c in EVENT_SCHEMA if c.kind == LIST},
+        **{c.name: _iso_days(table[c.name]) for c in columns if c.kind == DATE},
+        **{c.name: table[c.name].map(LIST_SEPARATOR.join) for c in columns if c.kind == LIST},
     )
 
 
-def json_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+def json_records(table: pd.DataFrame, columns: Columns = EVENT_SCHEMA) -> list[dict[str, Any]]:
     """The rows as JSON values (GeoJSON properties): dates as ISO dates, lists as lists, missing as None."""
-    table = conform(table)
-    table = table.assign(**{c.name: _iso_days(table[c.name]) for c in EVENT_SCHEMA if c.kind == DATE})
+    table = conform(table, columns)
+    table = table.assign(**{c.name: _iso_days(table[c.name]) for c in columns if c.kind == DATE})
     return [{key: _json_value(value) for key, value in row.items()} for row in table.to_dict("records")]
 
 
@@ -331,7 +400,8 @@ def _iso_days(series: pd.Series) -> pd.Series:
 
 
 def stored_values(table: pd.DataFrame, name: str) -> np.ndarray:
-    """A column's values as rows keep them: dates as ISO text at their precision ("2020-01" for a month).
+    """A column's values as rows keep them: an event date as text at its precision ("2020-01" for a month,
+    "2020-03-12/2020-03-14" for a range).
 
     What the map reads, so that a map drawn from a typed table is the map drawn from stored rows.
     Columns that are not datetimes (a table made by hand) are returned as they are.
@@ -343,8 +413,13 @@ def stored_values(table: pd.DataFrame, name: str) -> np.ndarray:
     if not pd.api.types.is_datetime64_any_dtype(series):
         return series.to_numpy(dtype=object)
     days = _iso_days(series).to_numpy(dtype=object)
-    if name != "event_date" or "date_precision" not in table.columns:
+    if name != "event_date" or "event_date_end" not in table.columns:
         return days
-    lengths = table["date_precision"].astype(object).map(_PRECISION_LENGTH).to_numpy(dtype=object)
-    cut = [day[:length] if day is not None and isinstance(length, int) else day for day, length in zip(days, lengths)]
-    return np.array(cut, dtype=object)
+    ends = _iso_days(table["event_date_end"]).to_numpy(dtype=object)
+    return np.array([_date_text(first, last) for first, last in zip(days, ends)], dtype=object)
+
+
+def _date_text(first: str | None, last: str | None) -> str | None:
+    if first is None or last is None:
+        return first
+    return date_text(dt.date.fromisoformat(first), dt.date.fromisoformat(last))

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from geomap.eventdate import EventDate, event_date
+from geomap.eventdate import EventDate, day_first, event_date
 from geomap.events import schema
-from geomap.events.schema import EVENT_COLUMNS, date_precision
+from geomap.events.schema import EVENT_COLUMNS, date_fields
 from geomap.eventtype import EventType, classify_event
 from geomap.model import Article, Toponym
 from geomap.sentences import sentence_bounds
@@ -22,14 +22,24 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-__all__ = ["EVENT_COLUMNS", "events_table", "article_rows", "mention_event"]
+__all__ = ["EVENT_COLUMNS", "events_table", "article_rows", "geo_precision", "mention_event"]
+
+#: Kinds that are one point on the ground: a mention of the place itself is geo_precision 1.
+SITE_KINDS = frozenset(
+    {"city", "town", "village", "camp", "neighbourhood", "military base", "airport", "crossing", "landmark"}
+)
+#: Kinds smaller than a province but not one point (geo_precision 2, like "near X").
+LOCAL_AREA_KINDS = frozenset({"district", "road", "island", "mountain"})
 
 
 def mention_event(article: Article, start: int, end: int) -> tuple[tuple[int, int], EventType, EventDate]:
     """The sentence of a mention and what happened there, when: one definition for the table and ``extract``."""
     s_start, s_end = sentence_bounds(article.text, start, end)
     event = classify_event(article.text, start, end, sentence_start=s_start, sentence_end=s_end)
-    when = event_date(article.text, start, end, article_date=article.date, sentence_start=s_start, sentence_end=s_end)
+    when = event_date(
+        article.text, start, end, article_date=article.date, sentence_start=s_start, sentence_end=s_end,
+        day_first=day_first(article.locale, article.url),  # "04/03/2020": the source's locale decides
+    )  # fmt: skip
     return (s_start, s_end), event, when
 
 
@@ -45,6 +55,7 @@ def article_rows(article: Article, toponyms: Sequence[Toponym]) -> list[dict]:
             continue
         place = top.place
         (s_start, s_end), event, when = mention_event(article, top.start, top.end)
+        _, last_day, precision = date_fields(when.date)
         rows.append(
             {
                 "article_id": article.id,
@@ -66,17 +77,33 @@ def article_rows(article: Article, toponyms: Sequence[Toponym]) -> list[dict]:
                 "confidence": top.confidence,
                 "reason": top.reason,
                 "relation": top.relation,
+                "geo_precision": geo_precision(place.kind, top.relation),
                 "snippet": article.text[s_start:s_end],
                 "snippet_start": s_start,
                 "event_type": event.type,
                 "event_confidence": event.confidence,
                 "event_cues": list(event.cues),
-                "event_date": when.date,
-                "date_precision": date_precision(when.date),
+                "event_date": when.date,  # text at its precision, or an interval: the table splits it
+                "event_date_end": last_day,
+                "date_precision": precision,
                 "date_source": when.source,
+                "actor": event.actor,
+                "actor_type": event.actor_type,
+                "event_id": None,  # over the whole table: geomap.events.dedup
             }
         )
     return rows
+
+
+def geo_precision(kind: str, relation: str) -> int:
+    """ACLED's spatial precision of a mention: 1 the site itself, 2 near or in part of it or a district, 3 an area.
+
+    ``relation`` is what the text writes before the name ("outskirts of", "near", "northern"): the
+    event is then somewhere around the place, not at its point.
+    """
+    if kind in SITE_KINDS:
+        return 2 if relation else 1
+    return 2 if kind in LOCAL_AREA_KINDS else 3
 
 
 def events_table(parsed: Iterable[tuple[Article, Sequence[Toponym]]]) -> pd.DataFrame:

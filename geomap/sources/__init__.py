@@ -8,7 +8,8 @@ Inputs people actually have:
     The main text (boilerplate removed) by trafilatura; title and date from the page metadata.
 ``.json`` / ``.jsonl``
     One object, a list of objects, or one object per line, with fields ``id``, ``title``, ``text``,
-    ``date``, ``url``, ``source`` (only ``text`` is required). Other field names are mapped with
+    ``date``, ``url``, ``source``, ``locale`` (or ``language``/``lang``: how the source writes
+    ``04/03/2020``; only ``text`` is required). Other field names are mapped with
     ``fields={"text": "body", "title": "headline"}`` (CLI: ``--field text=body``).
 ``.xml`` / ``.rss`` / ``.atom``
     An RSS or Atom feed (feedparser): each entry is an article; its content or summary, HTML

@@ -16,9 +16,13 @@ safe rather than refused:
 * Metadata dates are normalised to ``YYYY-MM-DD`` by :func:`~geomap.sources.dates.parse_date`. A
   date it cannot read for sure is dropped (the date written in the article's text is used, if any)
   and reported through ``on_warning`` ("unrecognised date" or "ambiguous date"); the article is kept.
-* Numbers in ``id``, ``title``, ``url``, ``source`` or ``date`` become their JSON text (``17`` ->
-  ``"17"``); booleans, lists and objects are dropped with a warning (``id`` falls back to the
-  default id); ``null`` and ``""`` mean "absent", as before.
+* Numbers in ``id``, ``title``, ``url``, ``source``, ``date`` or ``locale`` become their JSON text
+  (``17`` -> ``"17"``); booleans, lists and objects are dropped with a warning (``id`` falls back to
+  the default id); ``null`` and ``""`` mean "absent", as before.
+* ``Article.locale`` (the source's language tag, "en-US", "fr": how it writes ``04/03/2020``, see
+  :func:`geomap.eventdate.day_first`) is a record's ``locale`` field, else its ``language``, else
+  its ``lang``; a feed's ``<language>`` (RSS) or ``xml:lang`` (Atom); the ``lang`` attribute of an
+  HTML page's ``<html>`` element. A ``.txt`` file has none.
 * Lone surrogates (``"\\ud800"`` escapes, which no UTF-8 output can hold) become U+FFFD, one code
   point for one, so offsets into ``Article.text`` stay valid.
 
@@ -60,7 +64,9 @@ __all__ = [
 ]
 
 #: The article fields of a JSON record; ``fields`` maps them to other names.
-FIELDS = ("id", "title", "text", "date", "url", "source")
+FIELDS = ("id", "title", "text", "date", "url", "source", "locale")
+#: Where a record without a ``locale`` field names its language instead (what dumps call it).
+_LOCALE_FALLBACKS = ("language", "lang")
 #: The input formats (what ``read_stdin`` takes) and the file suffixes read as each.
 FORMATS: dict[str, tuple[str, ...]] = {
     "txt": (".txt", ""),
@@ -301,7 +307,7 @@ def _without_surrogates(article: Article) -> Article:
     """
     changes = {
         name: _SURROGATE.sub("\ufffd", value)
-        for name in ("id", "title", "text", "date", "url", "source")
+        for name in ("id", "title", "text", "date", "url", "source", "locale")
         if (value := getattr(article, name)) and _SURROGATE.search(value)
     }
     return replace(article, **changes) if changes else article
@@ -450,7 +456,9 @@ def _record_article(record: object, origin: _Origin, *, where: str, default_id: 
         return (name, record.get(name)) if value is None or value == "" else (key, value)
 
     def text_of(name: str, then: str = "ignored") -> str | None:
-        key, value = get(name)
+        return as_text(*get(name), then)
+
+    def as_text(key: str, value: object, then: str = "ignored") -> str | None:
         return _as_text(value, lambda kind: origin.warn(f"{where}: field {key!r} is {kind}, not text; {then}"))
 
     _, body = get("text")
@@ -469,7 +477,20 @@ def _record_article(record: object, origin: _Origin, *, where: str, default_id: 
         url=text_of("url"),
         source=text_of("source"),
         path=origin.path,
+        locale=as_text(*_locale_field(record, *get("locale"))),
     )
+
+
+def _locale_field(record: Mapping, key: str, value: object) -> tuple[str, object]:
+    """The ``locale`` field (``key``, ``value``: mapped by ``fields`` as the others), else the first of
+    :data:`_LOCALE_FALLBACKS` the record fills, with its key (for the warning when it is not text)."""
+    if value is not None and value != "":
+        return key, value
+    for fallback in _LOCALE_FALLBACKS:
+        found = record.get(fallback)
+        if found is not None and found != "":
+            return fallback, found
+    return key, value
 
 
 def _as_text(value: object, refuse: Callable[[str], None]) -> str | None:
@@ -529,7 +550,27 @@ def _parse_html(data: bytes, origin: _Origin) -> Iterator[Article]:
         url=document.url or None,
         source=document.sitename or None,
         path=origin.path,
+        locale=_html_lang(page) or getattr(document, "language", None) or None,
     )
+
+
+_HTML_LANG = re.compile(
+    r"<html\b[^>]*?(?<![\w-])(?:xml:)?lang\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"'>]+))",
+    re.IGNORECASE,
+)
+
+
+def _html_lang(page: str) -> str | None:
+    """The ``lang`` attribute of the ``<html>`` element (``<html lang="en-GB">``), or None.
+
+    A regex over the start of the page, not a parse: the element opens the page, and trafilatura's
+    document does not keep the attribute.
+    """
+    m = _HTML_LANG.search(page, 0, 8192)
+    if m is None:
+        return None
+    value = html.unescape(m["dq"] if m["dq"] is not None else m["sq"] if m["sq"] is not None else m["bare"]).strip()
+    return value or None
 
 
 #: What building one feed entry can raise on odd input: that entry is skipped, not the feed.
@@ -548,10 +589,11 @@ def _parse_feed(data: bytes, origin: _Origin) -> Iterator[Article]:
         why = f" ({feed.bozo_exception})" if feed.get("bozo") else ""
         raise SourceError(f"{origin.label}: not an RSS/Atom feed, or a feed without entries{why}")
     source = (feed.feed.get("title") or "").strip() or None
+    locale = _feed_locale(feed.feed)
     bad = _BadRecords(origin)
     for number, entry in enumerate(feed.entries, 1):
         try:
-            article = _entry_article(entry, number, source, origin)
+            article = _entry_article(entry, number, source, origin, locale)
         except _ENTRY_ERRORS as err:
             why = f"cannot read this entry ({type(err).__name__}: {err})"
             bad.bad(SourceError(f"{origin.label}: entry {number}: {why}"))
@@ -562,7 +604,16 @@ def _parse_feed(data: bytes, origin: _Origin) -> Iterator[Article]:
     bad.end()
 
 
-def _entry_article(entry: Mapping, number: int, source: str | None, origin: _Origin) -> Article | None:
+def _feed_locale(channel: Mapping) -> str | None:
+    """The feed's language: RSS ``<language>en-us</language>``, Atom ``xml:lang`` (feedparser calls both
+    ``language``); None when absent or not text."""
+    value = channel.get("language")
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _entry_article(
+    entry: Mapping, number: int, source: str | None, origin: _Origin, locale: str | None = None
+) -> Article | None:
     """One feed entry, or None when it has neither title nor text."""
     contents = entry.get("content") or []
     raw = contents[0].get("value", "") if contents else entry.get("summary", "")
@@ -582,6 +633,7 @@ def _entry_article(entry: Mapping, number: int, source: str | None, origin: _Ori
         url=link,
         source=source,
         path=origin.path,
+        locale=locale,
     )
 
 
