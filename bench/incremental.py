@@ -150,7 +150,7 @@ def main() -> None:
         started = time.perf_counter()
         page, _counts = api._page_from_store(
             opened, opened.listing(update.files), api.pipeline_version(gaz), title="geomap", assets="inline",
-            boundaries=True,
+            boundaries=True, gazetteer=gaz,
         )  # fmt: skip
         step = f"  map page from the store: 1 part re-made, {len(page) / 1e6:.1f} MB of HTML"
         results.append((step, time.perf_counter() - started))

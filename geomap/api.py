@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "load_gazetteer", "geoparse", "parse_articles", "build_events", "build_map", "extract", "export", "events_for",
-    "pipeline_version", "BuildReport", "folium_map",
+    "pipeline_version", "place_aliases", "BuildReport", "folium_map",
 ]  # fmt: skip
 
 Progress = Callable[[int, int], None]
@@ -432,8 +432,27 @@ def folium_map(
         events = sources_or_events
     else:
         sources = [sources_or_events] if isinstance(sources_or_events, (str, Path)) else sources_or_events
+        gazetteer = gazetteer if gazetteer is not None else lazy_gazetteer()
         events = events_for(sources, store=store, gazetteer=gazetteer)
+        options.setdefault("aliases", place_aliases(gazetteer, events["place_id"].dropna().unique()))
     return events_map(events, title=title, boundaries=boundaries, **options)
+
+
+def place_aliases(gazetteer: Gazetteer | LazyGazetteer, place_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The gazetteer's other names of ``place_ids`` ("Idleb" for Idlib): what the map's search box finds.
+
+    Places the gazetteer does not hold (found by an online geocoder) have none.
+    """
+    places = _loaded(gazetteer).places
+    place_ids = sorted(set(place_ids))
+    if hasattr(places, "prefetch"):
+        places.prefetch(place_ids)  # one query for all, from the world store
+    found = {}
+    for place_id in place_ids:
+        place = places.get(place_id)
+        if place is not None and place.aliases:
+            found[place_id] = place.aliases
+    return found
 
 
 def build_map(
@@ -451,8 +470,12 @@ def build_map(
     boundaries: bool = True,
     on_warning: Callable[[str], None] | None = None,
     stdin_format: str = "txt",
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
 ) -> BuildReport:
     """Read ``sources``, geoparse what is new and write the map to ``output`` atomically.
+
+    The map opens fitted to the events, or on ``center`` (lat, lon) and ``zoom`` when given.
 
     The store defaults to :func:`geomap.store.default_store_path` (in the cache folder; pass
     :data:`geomap.store.MEMORY` for none), so re-running after new articles arrive parses only
@@ -466,10 +489,16 @@ def build_map(
     started = time.perf_counter()
     check_output(output)  # a bad output fails now, not after the parsing
     store = _store_for(output) if store is None else store
+    gazetteer = gazetteer if gazetteer is not None else lazy_gazetteer()
     reading = _Reading(fields, on_skip, on_warning, stdin_format, _own_files(output, store))
     output = Path(output)
     key = f"map:{output.resolve()}"
-    options = json.dumps({"title": title, "assets": assets, "boundaries": boundaries}, sort_keys=True)
+    view = {"center": list(center) if center is not None else None, "zoom": zoom}
+    # The renderer's code is part of the state: a geomap upgrade that draws maps differently redraws them.
+    options = json.dumps(
+        {"title": title, "assets": assets, "boundaries": boundaries, "renderer": _renderer_digest(), **view},
+        sort_keys=True,
+    )
 
     def write(opened: Store, update: StoreUpdate, version: str) -> None:
         listing = opened.listing(update.files)
@@ -482,7 +511,10 @@ def build_map(
                 report.stages.append("render: skipped (the map on disk was drawn from this store state)")
                 return  # the map on disk is the one drawn from exactly this store state
         with report.stage("render"):
-            page, counts = _page_from_store(opened, listing, version, title=title, assets=assets, boundaries=boundaries)
+            page, counts = _page_from_store(
+                opened, listing, version, title=title, assets=assets, boundaries=boundaries, gazetteer=gazetteer,
+                center=center, zoom=zoom,
+            )  # fmt: skip
         with report.stage("write", lambda: f"{len(page.encode('utf-8')) / 1e6:.2f} MB"):
             atomic_write_text(output, page)
         report.rows, report.mentions, report.places = counts
@@ -499,7 +531,16 @@ def build_map(
 
 
 def _page_from_store(
-    opened: Store, listing: list[tuple[str, str]], version: str, *, title: str, assets: str, boundaries: bool
+    opened: Store,
+    listing: list[tuple[str, str]],
+    version: str,
+    *,
+    title: str,
+    assets: str,
+    boundaries: bool,
+    gazetteer: Gazetteer | LazyGazetteer,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
 ) -> tuple[str, tuple[int, int, int]]:
     """The map page of the stored articles of ``listing`` (:meth:`Store.listing`), re-encoding only the
     data parts that changed.
@@ -531,13 +572,14 @@ def _page_from_store(
         cached = json.dumps({"areas": payload.encode_payload(areas), "bounds": areas["bounds"], "basemap": basemap})
         opened.update_cache("geo:", [], {geo_key: cached})
     geometry = json.loads(cached)
-    head = payload.build_head(summaries, title=title, color_by="event_type")
+    place_ids = set().union(*(s["placeIds"] for s in summaries))
+    aliases = place_aliases(gazetteer, place_ids)
+    head = payload.build_head(summaries, title=title, color_by="event_type", aliases=aliases)
     blocks = payload.Blocks(
         head=payload.encode_payload(head), areas=geometry["areas"], parts=tuple(encoded),
         basemap=geometry["basemap"], bounds=geometry["bounds"],
     )  # fmt: skip
-    page = map_from_blocks(blocks, title=title, online=assets == "cdn").get_root().render()
-    place_ids = set().union(*(s["placeIds"] for s in summaries))
+    page = map_from_blocks(blocks, title=title, online=assets == "cdn", center=center, zoom=zoom).get_root().render()
     return page, (sum(s["rows"] for s in summaries), sum(s["mentions"] for s in summaries), len(place_ids))
 
 
@@ -622,13 +664,15 @@ def _table_digest() -> str:
 
 @functools.cache
 def _renderer_digest() -> str:
-    """Digest of the code that makes a data part: a cached part of another geomap version is never reused."""
+    """Digest of the code and bundled files that draw a map: a cached part of another geomap version is never
+    reused, and a map drawn by another version is drawn again."""
     import geomap.map
 
     folder = Path(geomap.map.__file__).parent
     digest = hashlib.sha256()
-    for path in sorted([*folder.glob("*.py"), *folder.glob("static/geomap/*")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    files = [*folder.glob("*.py"), *(path for path in folder.glob("static/**/*") if path.is_file())]
+    for path in sorted(files):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -33,9 +33,12 @@ _BUILD_EXAMPLES = """examples:
   geomap build news/2020-01/ extra.txt -o maps/idlib.html --title "Idlib, January 2020"
   geomap build dump.jsonl -o maps/dump.html --field text=body --field title=headline
   geomap build news/ -o maps/index.html --geocoder nominatim --user-agent "newsmap/1.0 (you@example.org)"
+  geomap build news/ -o maps/aleppo.html --center 36.2,37.15 --zoom 9
 
-Re-runs are incremental: the store (default: one per output in the cache folder, see 'geomap cache
-info'; --store PATH names another) keeps every article's rows,
+The map opens fitted to where events happened; a link to the current view (#map=zoom/lat/lon and
+the filters, in the address bar) opens it again there. Re-runs are incremental: the store
+(default: one per output in the cache folder, see 'geomap cache info'; --store PATH names another)
+keeps every article's rows,
 so only new or changed articles are parsed; articles of files no longer given are dropped.
 exit codes: 0 ok, 1 error (nothing written), 2 bad command line, 3 written but some inputs skipped.
 """
@@ -121,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("sources", nargs="+", metavar="SOURCE", help=sources_help)
     build.add_argument("-o", "--output", required=True, metavar="FILE.html", help="map to write ('-': standard output)")
     build.add_argument("--title", default="geomap", help="title of the map page")
+    build.add_argument(
+        "--center", type=_lat_lon, metavar="LAT,LON", help="open the map here (default: fitted to the events)"
+    )
+    build.add_argument("--zoom", type=_zoom, metavar="N", help="open the map at this zoom, 1-18 (default: fitted)")
     _input_format_option(build)
     _store_options(build)
     _geocoder_options(build)
@@ -287,6 +294,24 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def _lat_lon(text: str) -> tuple[float, float]:
+    """``--center 35.9,36.6``: a latitude and a longitude in degrees."""
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LAT,LON in degrees (e.g. 35.9,36.6), not {text!r}") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise argparse.ArgumentTypeError(f"{text!r}: latitude must be in -90..90 and longitude in -180..180")
+    return lat, lon
+
+
+def _zoom(text: str) -> int:
+    """``--zoom 7``: a Leaflet zoom level the map allows (1, the world, to 18, a street)."""
+    if not text.isdigit() or not 1 <= int(text) <= 18:
+        raise argparse.ArgumentTypeError(f"expected a zoom level from 1 to 18, not {text!r}")
+    return int(text)
+
+
 def _check_values(args: argparse.Namespace) -> None:
     """Values argparse cannot check, as :class:`UsageError` (exit 2, one line), before anything runs."""
     try:
@@ -438,7 +463,7 @@ def _run_command(args: argparse.Namespace, geocoder) -> int:
             report = api.build_map(
                 args.sources, args.output, gazetteer=gazetteer, title=args.title, store=args.store, fields=fields,
                 on_skip=out.skip, progress=progress, geocoder=geocoder, on_warning=out.warn,
-                stdin_format=args.input_format,
+                stdin_format=args.input_format, center=args.center, zoom=args.zoom,
             )  # fmt: skip
         out.stages(report)
         out.say(f"wrote {_shown_output(args.output)}: {report.summary()}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,3 +125,33 @@ def map_text(path) -> str:
     from geomap.map.payload import decode_payload
 
     return json.dumps(decode_payload(Path(path).read_text(encoding="utf-8")), ensure_ascii=False)
+
+
+# ---- browser tests: one headless Chromium per test module, one offline page per test -----------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium (Playwright cannot download its own browser here); skipped where it is absent."""
+    from browser_page import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def offline(browser: Any) -> Iterator[Any]:
+    """A page with the network blocked; the test fails if the map's own policy blocked part of it."""
+    from browser_page import OfflinePage
+
+    page = OfflinePage(browser)
+    yield page
+    try:
+        assert page.csp_violations() == [], "the map's own Content-Security-Policy blocked part of it"
+    finally:
+        page.close()

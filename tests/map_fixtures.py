@@ -121,3 +121,12 @@ def hostile_events() -> pd.DataFrame:
 
 def seed_and_hostile() -> pd.DataFrame:
     return pd.concat([seed_events(), hostile_events()], ignore_index=True)
+
+
+def scratch_page(events: pd.DataFrame, gazetteer) -> str:
+    """The page a from-scratch render of ``events`` gives, with the gazetteer's aliases for the search
+    box as ``geomap build`` embeds them: what a page built through the store must equal, byte for byte."""
+    from geomap import api
+    from geomap.map import render_map
+
+    return render_map(events, aliases=api.place_aliases(gazetteer, events["place_id"].dropna()))

@@ -8,116 +8,20 @@ a script error from one apostrophe) only show when the page runs. Skipped when D
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_page import CHROMIUM, OfflinePage
 from map_fixtures import HOSTILE_TEXT, HOSTILE_TITLE, seed_and_hostile, seed_events
 
 from geomap.map import save_map
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
 SCREENSHOT = Path("/tmp/geomap_seed.png")
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-# Runs before the page's own scripts (Playwright injects it, so the page's policy does not apply to it).
-RECORD_CSP_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", function (e) {
-    window.__cspViolations.push(e.effectiveDirective + " blocked " + (e.blockedURI || "?") + " " + (e.sample || ""));
-});
-"""
-
-
-class OfflinePage:
-    """A page whose every non-file request is aborted and recorded, and whose console and
-    Content-Security-Policy violations are recorded (the ``offline`` fixture asserts there are none)."""
-
-    def __init__(self, browser: Any) -> None:
-        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.csp_messages: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.add_init_script(RECORD_CSP_VIOLATIONS)
-        self.page.route("**/*", self._route)
-
-    def _console(self, message: Any) -> None:
-        if "Content Security Policy" in message.text:
-            self.csp_messages.append(message.text)
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def csp_violations(self, clear: bool = False) -> list[str]:
-        """What the page's Content-Security-Policy blocked: violation events, then console reports."""
-        seen = [*self.page.evaluate("window.__cspViolations || []"), *self.csp_messages]
-        if clear:
-            self.page.evaluate("window.__cspViolations = []")
-            self.csp_messages.clear()
-        return seen
-
-    def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:")):
-            route.continue_()
-        else:
-            self.requests.append(url)
-            route.abort()
-
-    def open(self, path: Path) -> Any:
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.geomap && window.geomap.ready === true", timeout=30_000)
-        return self.page
-
-    def click_place(self, place_id: str) -> None:
-        """Zoom until the place's marker is out of its cluster, then click it like a person would."""
-        box = self.page.evaluate(
-            """(id) => new Promise((resolve) => {
-                const g = window.geomap, m = g.markers[g.placeIndex(id)];
-                g.map.closePopup();
-                const shown = () => setTimeout(() => {
-                    const r = m.getElement().getBoundingClientRect();
-                    resolve({x: r.left + r.width / 2, y: r.top + r.height / 2, z: g.map.getZoom()});
-                }, 400);
-                g.map.setView(m.getLatLng(), 12, {animate: false});  // out of any cluster at zoom 12
-                g.cluster.zoomToShowLayer(m, shown);
-            })""",
-            place_id,
-        )
-        self.page.mouse.click(box["x"], box["y"])
-        self.page.wait_for_selector(".leaflet-popup-content .gm-popup", timeout=5_000)
-
-    def close(self) -> None:
-        self.page.close()
-
-
-@pytest.fixture()
-def offline(browser: Any) -> Iterator[OfflinePage]:
-    page = OfflinePage(browser)
-    yield page
-    try:
-        assert page.csp_violations() == [], "the map's own Content-Security-Policy blocked part of it"
-    finally:
-        page.close()
 
 
 @pytest.fixture(scope="module")
@@ -276,7 +180,9 @@ def test_event_types_colour_and_filter(offline: OfflinePage, tmp_path: Path) -> 
     path = tmp_path / "events.html"
     save_map(events, path)
     page = offline.open(path)
-    assert page.locator(".gm-legend h4").inner_text() == "Event type"
+    assert page.locator(".gm-legend summary").inner_text() == "Event type"
+    # Readers' labels (no internal names) and the mentions of each type: 9 of the 30 place rows are cities.
+    assert page.locator(".gm-legend label").all_inner_texts() == ["Attack\n9", "Statement\n21"]
     assert page.locator(".gm-legend .gm-swatch.gm-square").count() == 1
     page.locator(".gm-legend label", has_text="attack").locator("input").uncheck()
     page.wait_for_function("window.geomap.cluster.getLayers().length === 4")  # 7 minus 3 cities
@@ -381,6 +287,8 @@ def test_folium_map_extended_by_a_user_works_offline(browser: Any, tmp_path: Pat
         assert opened.locator("path.leaflet-interactive").count() >= 1  # the user's polygon is drawn
         user_marker = opened.locator(".leaflet-marker-icon[src^='data:image/png']")
         assert user_marker.count() == 1  # Leaflet's default icon, from a bundled data URI
+        # Zoomed in on it as a reader would: at the fitted zoom the Idlib cluster's badge may cover it.
+        opened.evaluate("() => { window.geomap.map.setView([35.2, 36.0], 9, {animate: false}); }")
         user_marker.click()
         opened.wait_for_selector(".leaflet-popup-content:has-text('user note: Hama front')", timeout=5_000)
         assert KAFR_RUMA_SNIPPET in _search_kafr_ruma(opened)

@@ -359,14 +359,9 @@ def test_strict_can_be_changed_by_a_second_call() -> None:
 
 # --- in a browser, network blocked -----------------------------------------------------------
 
-try:  # the project's browser helpers; skipped where Playwright is not installed
-    from test_map_browser import CHROMIUM, OfflinePage, browser  # noqa: F401 (browser: a fixture)
-except pytest.skip.Exception:  # pragma: no cover
-    CHROMIUM, OfflinePage = "/usr/bin/chromium", None
+from browser_page import CHROMIUM, OfflinePage  # noqa: E402 (the fixture ``browser`` is in conftest.py)
 
-needs_browser = pytest.mark.skipif(
-    OfflinePage is None or not Path(CHROMIUM).exists(), reason=f"Playwright or {CHROMIUM} missing"
-)
+needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing")
 
 
 def browser_map() -> folium.Map:

@@ -17,17 +17,17 @@ from pathlib import Path
 
 import pytest
 from articlegen import write_articles
+from map_fixtures import scratch_page
 
 from geomap import api
 from geomap.cli import main
 from geomap.errors import EXIT_OK, GeomapError
-from geomap.map import render_map
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def fresh_map(sources, gazetteer) -> str:
-    return render_map(api.build_events(api.read_articles(sources), gazetteer))
+    return scratch_page(api.build_events(api.read_articles(sources), gazetteer), gazetteer)
 
 
 def fail_writes(monkeypatch, error: BaseException) -> None:

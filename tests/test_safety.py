@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 from articlegen import write_articles
+from map_fixtures import scratch_page
 
 from geomap import api
 from geomap.cli import main
 from geomap.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, OutputError
 from geomap.fileio import atomic_write_text
-from geomap.map import render_map
 from geomap.store import default_store_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +65,7 @@ def test_kill_9_mid_build_leaves_old_map_and_store_intact(tmp_path, gazetteer):
     api.build_map([news], out, gazetteer=gazetteer)
     old_map = out.read_bytes()
     write_articles(news, 300, seed=1, start=100, sentences=8)  # 300 new articles for the killed builds
-    new_map = render_map(api.build_events(api.read_articles([news]), gazetteer)).encode()
+    new_map = scratch_page(api.build_events(api.read_articles([news]), gazetteer), gazetteer).encode()
 
     for delay in (0.0, 0.3, 0.6):  # after the lock is taken: while reading, parsing, rendering
         build = geomap_process("build", str(news), "-o", str(out))
@@ -120,7 +120,7 @@ def test_concurrent_builds_never_corrupt(tmp_path, gazetteer):
     for code, err in results:
         assert code == EXIT_OK or (code == EXIT_ERROR and "another geomap build is using" in err), err
     assert integrity(default_store_path(out)) == "ok"
-    assert out.read_text() == render_map(api.build_events(api.read_articles([news]), gazetteer))
+    assert out.read_text() == scratch_page(api.build_events(api.read_articles([news]), gazetteer), gazetteer)
 
 
 def test_bad_inputs_are_skipped_with_one_line_each_and_exit_3(tmp_path, capsys):

@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 from articlegen import write_articles
+from map_fixtures import scratch_page
 
 from geomap import api
 from geomap.errors import StoreError
@@ -45,7 +46,7 @@ def test_rerun_parses_nothing_and_counts_changes(tmp_path, gazetteer, parse_call
     assert (report.new, report.changed, report.removed, report.unchanged) == (1, 1, 1, 18)
     assert len(parse_calls) == report.parsed == 2
     assert report.articles == 20
-    assert out.read_text() == render_map(scratch_events([news], gazetteer))
+    assert out.read_text() == scratch_page(scratch_events([news], gazetteer), gazetteer)
 
 
 def test_outputs_byte_identical_to_fresh_build(tmp_path, gazetteer):
@@ -74,7 +75,7 @@ def test_outputs_byte_identical_to_fresh_build(tmp_path, gazetteer):
     page = tmp_path / "map.html"
     api.build_map([news], page, store=store, gazetteer=gazetteer)  # parts cached for the partial state
     api.build_map(sources, page, store=store, gazetteer=gazetteer)
-    assert page.read_text(encoding="utf-8") == render_map(fresh)
+    assert page.read_text(encoding="utf-8") == scratch_page(fresh, gazetteer)
 
 
 def test_one_new_article_re_encodes_one_part_of_the_map(tmp_path, gazetteer, monkeypatch):
@@ -95,7 +96,7 @@ def test_one_new_article_re_encodes_one_part_of_the_map(tmp_path, gazetteer, mon
     report = api.build_map([news], out, gazetteer=gazetteer)
     assert report.parsed == 1 and len(made) == 1 and 200 < made[0] < 400  # one part of ~275 articles
     fresh = scratch_events([news], gazetteer)
-    assert out.read_text(encoding="utf-8") == render_map(fresh)  # byte-identical to a from-scratch render
+    assert out.read_text(encoding="utf-8") == scratch_page(fresh, gazetteer)  # byte-identical to a fresh render
     assert len(payload.decode_parts(out.read_text(encoding="utf-8"))[1]) == 4
     assert (report.rows, report.mentions) == (len(fresh), int((fresh["type"] == "place").sum()))
 

@@ -29,7 +29,7 @@ from geomap.map.element import (
 )
 from geomap.map.heatmap import EventHeatmap
 from geomap.map.legend import Legend
-from geomap.map.payload import Blocks, encode_table
+from geomap.map.payload import Aliases, Blocks, encode_table
 from geomap.map.search import SearchBox
 from geomap.map.time_filter import TimeFilter
 
@@ -63,9 +63,16 @@ class EventLayer(GeomapElement, Layer):
         date filter are :class:`~geomap.map.search.SearchBox`, :class:`~geomap.map.legend.Legend`
         and :class:`~geomap.map.time_filter.TimeFilter`, usable one by one.
     fit_bounds
-        Zoom the map to the events once they are drawn.
+        Zoom the map to the events once they are drawn: to the places where something happened
+        (statements and mere mentions count only when nothing else is on the map), with a margin.
+    permalink
+        Keep the view, the filters and the open popup in the page's URL hash (``#map=7/35.9/36.6&...``),
+        and restore them when the page is opened with one, so a reader can send a view.
     show, control
         As for any folium layer: shown at first, listed in the layer control.
+    aliases
+        Place id -> other names of the place (e.g. ``{"169389": ["Idleb"]}``), which the search box
+        finds as well as the names in the table.
     """
 
     _template = Template(
@@ -96,17 +103,23 @@ class EventLayer(GeomapElement, Layer):
         legend: bool = True,
         time_filter: bool = True,
         fit_bounds: bool = True,
+        permalink: bool = True,
         show: bool = True,
         control: bool = True,
         blocks: Blocks | None = None,
+        aliases: Aliases | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=control, show=show)
         if (events is None) == (blocks is None):
             raise TypeError("EventLayer needs either an events table or encoded blocks (not both).")
         self._name = "EventLayer"
-        self.blocks = blocks if blocks is not None else encode_table(events, title=title, boundaries=boundaries)
+        if blocks is None:
+            blocks = encode_table(events, title=title, boundaries=boundaries, aliases=aliases)
+        self.blocks = blocks
         self.data_text = "\n".join([self.blocks.head, self.blocks.areas, *self.blocks.parts])
-        self.options = {"cluster": cluster, "areas": boundaries, "popups": popups, "fitBounds": fit_bounds}
+        self.options = {
+            "cluster": cluster, "areas": boundaries, "popups": popups, "fitBounds": fit_bounds, "permalink": permalink,
+        }  # fmt: skip
         self.layer_options = {"attribution": GEONAMES_ATTRIBUTION}
         self._id = content_id(self._name, name, self.options, self.data_text)
         self.heatmap = EventHeatmap(self) if heatmap else None

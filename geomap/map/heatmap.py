@@ -39,9 +39,9 @@ class EventHeatmap(GeomapElement, Layer):
         *,
         name: str = "Heatmap",
         show: bool = False,
-        radius: int = 22,
-        blur: int = 18,
-        min_opacity: float = 0.3,
+        radius: int = 28,
+        blur: int = 16,
+        min_opacity: float = 0.45,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "EventHeatmap"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ from geomap.map.basemap import VectorBasemap
 from geomap.map.element import content_id
 from geomap.map.event_layer import EventLayer
 from geomap.map.offline import offline
-from geomap.map.payload import Blocks, encode_table
+from geomap.map.payload import Aliases, Blocks, encode_table
 from geomap.map.policy import AUTO
 from geomap.map.policy import install as install_page_meta
 from geomap.map.title import MapTitle
@@ -156,6 +156,8 @@ def map_from_blocks(
     blocks: Blocks,
     *,
     title: str = "geomap",
+    center: Sequence[float] | None = None,
+    zoom: int | None = None,
     online: bool = False,
     tiles: Mapping[str, str] = ONLINE_TILES,
     heatmap: bool = True,
@@ -169,10 +171,15 @@ def map_from_blocks(
     """The map of already encoded data (:class:`~geomap.map.payload.Blocks`): what the store's cache feeds.
 
     ``csp``: the page's Content-Security-Policy: ``"auto"`` (computed from the page, see
-    :class:`GeomapMap`), a policy string, or ``None`` for none.
+    :class:`GeomapMap`), a policy string, or ``None`` for none. ``center`` (lat, lon) and ``zoom``:
+    the view the map opens on, instead of one fitted to the events (either alone keeps the other
+    from the fit's centre or zoom 5).
     """
-    seed = content_id(title, blocks.head, blocks.areas, *blocks.parts, blocks.basemap)
-    location, zoom = _initial_view(blocks.bounds)
+    seed = content_id(title, blocks.head, blocks.areas, *blocks.parts, blocks.basemap, center, zoom)
+    fitted = center is None and zoom is None
+    location, fit_zoom = _initial_view(blocks.bounds)
+    location = [float(center[0]), float(center[1])] if center is not None else location
+    zoom = fit_zoom if zoom is None else int(zoom)
     m = GeomapMap(
         location=location, zoom_start=zoom, tiles=None, control_scale=True, world_copy_jump=True,
         folium_assets=folium_assets, csp=csp,
@@ -188,7 +195,7 @@ def map_from_blocks(
         layer.add_to(m)
     EventLayer(
         blocks=blocks, boundaries=blocks.basemap is not None, cluster=cluster, heatmap=heatmap, search=search,
-        legend=legend, time_filter=time_filter,
+        legend=legend, time_filter=time_filter, fit_bounds=fitted,
     ).add_to(m)  # fmt: skip
     MapTitle(title).add_to(m)
     screen = folium.plugins.Fullscreen(position="topleft", title="Full screen", title_cancel="Exit full screen")
@@ -208,20 +215,40 @@ def _initial_view(bounds: list[list[float]] | None) -> tuple[list[float], int]:
     return [round((south + north) / 2, 5), round((west + east) / 2, 5)], 5
 
 
-def events_map(events: pd.DataFrame, *, title: str = "geomap", boundaries: bool = True, **options: Any) -> GeomapMap:
+def events_map(
+    events: pd.DataFrame,
+    *,
+    title: str = "geomap",
+    boundaries: bool = True,
+    aliases: Aliases | None = None,
+    **options: Any,
+) -> GeomapMap:
     """The folium map of an events table (:data:`geomap.events.EVENT_COLUMNS`), offline unless ``online=True``.
 
     ``boundaries=False`` leaves out the offline basemap and area shapes (areas become pins; the
-    first online tile layer is shown instead). Other options: see :func:`map_from_blocks`.
+    first online tile layer is shown instead). ``aliases``: place id -> other names, for the search
+    box. Other options: see :func:`map_from_blocks`.
     """
-    return map_from_blocks(encode_table(events, title=title, boundaries=boundaries), title=title, **options)
+    blocks = encode_table(events, title=title, boundaries=boundaries, aliases=aliases)
+    return map_from_blocks(blocks, title=title, **options)
 
 
-def render_map(events: pd.DataFrame, *, title: str = "geomap", assets: str = "inline", boundaries: bool = True) -> str:
-    """The HTML page of ``events``; ``assets="inline"`` (offline, default) or ``"cdn"`` (libraries linked)."""
+def render_map(
+    events: pd.DataFrame,
+    *,
+    title: str = "geomap",
+    assets: str = "inline",
+    boundaries: bool = True,
+    aliases: Aliases | None = None,
+    **options: Any,
+) -> str:
+    """The HTML page of ``events``; ``assets="inline"`` (offline, default) or ``"cdn"`` (libraries linked).
+
+    ``aliases`` and ``options`` (``center``, ``zoom``, ...): see :func:`events_map`.
+    """
     if assets not in ("inline", "cdn"):
         raise RenderError(f"Expected assets='inline' or assets='cdn', instead got: {assets!r}.")
-    m = events_map(events, title=title, boundaries=boundaries, online=assets == "cdn")
+    m = events_map(events, title=title, boundaries=boundaries, aliases=aliases, online=assets == "cdn", **options)
     return m.get_root().render()
 
 

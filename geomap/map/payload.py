@@ -29,14 +29,14 @@ import re
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from geomap.errors import RenderError
 from geomap.events.schema import stored_values
-from geomap.map import shapes
+from geomap.map import shapes, style
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,25 +84,6 @@ MAX_LAYER_GROUPS = 30  # layer-control entries; beyond that the rest share one "
 MAX_ADMIN1_COUNTRIES = 12  # countries whose admin-1 borders are embedded, by mention count
 PART_ARTICLES = 500  # articles per data part, about: one new article re-encodes ~1/parts of the data
 MAX_PARTS = 4096
-
-KIND_COLORS = {
-    "country": "#6a3d9a",
-    "province": "#1f78b4",
-    "region": "#1f78b4",
-    "state": "#1f78b4",
-    "governorate": "#1f78b4",
-    "admin1": "#1f78b4",
-    "city": "#e31a1c",
-    "town": "#ff7f00",
-    "village": "#33a02c",
-    "military base": "#3d3d3d",
-    "continent": "#b15928",
-}
-PALETTE = (
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46a0b4", "#f032e6", "#8a9a1e",
-    "#9a6324", "#800000", "#469990", "#000075", "#808000", "#a9a9a9",
-)  # fmt: skip
-KIND_ORDER = tuple(KIND_COLORS)
 
 
 def _text(value: Any) -> str:
@@ -322,12 +303,19 @@ def build_part(records: list[dict[str, Any]], *, color_by: str = "event_type") -
 
 
 def _categories(present: set[str], color_by: str) -> list[list[str]]:
-    """Legend entries ``[label, colour]``: known kinds in a fixed order, then others alphabetically."""
-    known = [k for k in KIND_ORDER if k in present] if color_by == "kind" else []
+    """Legend entries ``[value, colour, label, shape]``: styled values in their fixed order, then others
+    alphabetically (:mod:`geomap.map.style`)."""
+    styles = style.KIND_STYLES if color_by == "kind" else style.EVENT_STYLES
+    known = [k for k in styles if k in present]
     others = sorted(present - set(known))
-    entries = [[k, KIND_COLORS[k]] for k in known]
-    entries += [[k or "unknown", PALETTE[i % len(PALETTE)]] for i, k in enumerate(others)]
+    entries = [[k, *_reordered(style.style_of(k, color_by, 0))] for k in known]
+    entries += [[k or "unknown", *_reordered(style.style_of(k, color_by, i))] for i, k in enumerate(others)]
     return entries
+
+
+def _reordered(styled: tuple[str, str, str]) -> list[str]:
+    label, colour, shape = styled
+    return [colour, label, shape]
 
 
 def _source_groups(sources: Counter) -> list[str]:
@@ -428,9 +416,15 @@ class Blocks:
 
 
 def build_head(
-    summaries: list[dict[str, Any]], *, title: str = "geomap", color_by: str = "event_type"
+    summaries: list[dict[str, Any]],
+    *,
+    title: str = "geomap",
+    color_by: str = "event_type",
+    aliases: Aliases | None = None,
 ) -> dict[str, Any]:
-    """What the page needs besides the parts and the shapes: title, legend, layer groups.
+    """What the page needs besides the parts and the shapes: title, legend, layer groups, and the
+    other names of the places (``aliases``: place id -> names, e.g. the gazetteer's spellings, which
+    the search box finds: "Idleb" finds Idlib).
 
     Made from the parts' summaries only, so an incremental build never reads unchanged rows.
     """
@@ -444,7 +438,20 @@ def build_head(
         "colorBy": color_by,
         "categories": _categories(colors, color_by),
         "groups": None if articles <= MAX_LAYER_GROUPS else _source_groups(sources),
+        "aliases": _aliases_of(summaries, aliases),
     }
+
+
+#: Place id -> the other names it is known by.
+Aliases = Mapping[str, Sequence[str]]
+
+
+def _aliases_of(summaries: list[dict[str, Any]], aliases: Aliases | None) -> dict[str, list[str]]:
+    """The aliases of the places on the map, sorted and without duplicates (deterministic bytes)."""
+    if not aliases:
+        return {}
+    place_ids = sorted(set().union(*(s["placeIds"] for s in summaries)))
+    return {pid: sorted(set(aliases[pid])) for pid in place_ids if aliases.get(pid)}
 
 
 def merge_parts(head: dict[str, Any], parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -464,7 +471,7 @@ def merge_parts(head: dict[str, Any], parts: list[dict[str, Any]]) -> dict[str, 
     dates = sorted({d for part in parts for d in part["dates"]})
     relations = sorted({r for part in parts for r in part["relations"]})
     date_index, rel_index = _indexer(dates), _indexer(relations)
-    cat_index = {label: i for i, (label, _) in enumerate(head["categories"])}
+    cat_index = {entry[0]: i for i, entry in enumerate(head["categories"])}
 
     place_cols = ("id", "name", "kind", "country", "admin1", "lat", "lon")
     places: dict[str, list[Any]] = {k: [None] * len(place_keys) for k in place_cols}
@@ -535,7 +542,11 @@ def merge_parts(head: dict[str, Any], parts: list[dict[str, Any]]) -> dict[str, 
         "groups": groups,
         "dates": dates,
         "relations": relations,
-        "places": {**places, "area": [area_of.get(k, -1) for k in place_keys]},
+        "places": {
+            **places,
+            "area": [area_of.get(k, -1) for k in place_keys],
+            "aliases": [head.get("aliases", {}).get(pid, []) for pid in places["id"]],
+        },
         "counts": [counts[p] for p in range(len(place_keys))],
         "mentions": mentions,
         "snippets": snippets,
@@ -558,19 +569,26 @@ def split_by_part(items: Iterable[T], article_id: Callable[[T], str]) -> tuple[i
     return parts, buckets
 
 
-def _built_parts(events: pd.DataFrame, *, title: str) -> tuple[dict, list[dict], list[dict]]:
+def _built_parts(
+    events: pd.DataFrame, *, title: str, aliases: Aliases | None = None
+) -> tuple[dict, list[dict], list[dict]]:
     """Head, parts and their summaries of a whole events table (the from-scratch path)."""
     color_by = _color_column(events)
     _, buckets = split_by_part(table_records(events), lambda record: _text(record.get("article_id")))
     built = [build_part(buckets[number], color_by=color_by) for number in sorted(buckets)]
     summaries = [summary for _, summary in built]
-    head = build_head(summaries, title=title, color_by=color_by)
+    head = build_head(summaries, title=title, color_by=color_by, aliases=aliases)
     return head, [part for part, _ in built], summaries
 
 
-def encode_table(events: pd.DataFrame, *, title: str = "geomap", boundaries: bool = True) -> Blocks:
-    """The encoded blocks of a whole events table: what :func:`geomap.map.folium_map` embeds."""
-    head, parts, summaries = _built_parts(events, title=title)
+def encode_table(
+    events: pd.DataFrame, *, title: str = "geomap", boundaries: bool = True, aliases: Aliases | None = None
+) -> Blocks:
+    """The encoded blocks of a whole events table: what :func:`geomap.map.folium_map` embeds.
+
+    ``aliases``: place id -> other names, for the search box (see :func:`build_head`).
+    """
+    head, parts, summaries = _built_parts(events, title=title, aliases=aliases)
     inputs = geometry_inputs(summaries, boundaries=boundaries)
     areas = build_areas(inputs)
     return Blocks(

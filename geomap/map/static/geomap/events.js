@@ -116,6 +116,8 @@
       f.properties = { p: placeIndex.get(f.properties.k) };
     });
     places.area = placeKeys.map(function (k) { var i = areaOf.get(k); return i === undefined ? -1 : i; });
+    var aliases = head.aliases || {};
+    places.aliases = places.id.map(function (id) { return aliases[id] || []; });
     var counts = new Array(nP).fill(0);
     M.place.forEach(function (p) { counts[p]++; });
     return { title: head.title, colorBy: head.colorBy, categories: head.categories, articles: A, groups: groups,
@@ -173,25 +175,29 @@
     fill = start.slice(0, nPlaces);
     for (i = 0; i < nMentions; i++) byPlace[fill[M.place[i]]++] = i;
 
-    // Filter state, changed by the controls through the API.
+    // Filter state, changed by the controls through the API (and restored from a permalink).
     var groupOn = D.groups.map(function () { return true; });
     var catOn = D.categories.map(function () { return true; });
+    api.groupOn = groupOn;
+    api.catOn = catOn;
     api.dateLo = 0;
     api.dateHi = D.dates.length - 1;  // undated mentions always pass
-    function passes(m) {
-      if (!groupOn[A.group[M.article[m]]] || !catOn[M.cat[m]]) return false;
+    function passesOtherFilters(m) {  // all filters but the event type: what the legend counts
+      if (!groupOn[A.group[M.article[m]]]) return false;
       var d = M.date[m];
       return d < 0 || (d >= api.dateLo && d <= api.dateHi);
     }
+    function passes(m) { return catOn[M.cat[m]] && passesOtherFilters(m); }
 
     if (!map.getPane("gmAreas")) map.createPane("gmAreas").style.zIndex = 390;  // under markers and heat
     // Clustering needs a maximum zoom, which a map without tile layers does not have.
     if (!isFinite(map.getMaxZoom())) map.setMaxZoom(18);
 
-    // Event types also differ by shape, so colour is not the only cue (colour-blind readers, print).
+    // Each category: [value, colour, reader's label, shape] (geomap.map.style). Types differ by shape
+    // as well as colour, so colour is not the only cue (colour-blind readers, print).
     var colors = D.categories.map(function (c) { return c[1]; });
-    var SHAPES = ["gm-circle", "gm-square", "gm-diamond"];
-    api.shape = function (cat) { return D.colorBy === "kind" ? "gm-circle" : SHAPES[cat % SHAPES.length]; };
+    api.shape = function (cat) { return "gm-" + (D.categories[cat][3] || "circle"); };
+    api.label = function (cat) { return D.categories[cat][2] || D.categories[cat][0]; };
     var iconCache = {};
     function icon(cat, count) {
       var size = Math.min(34, Math.round(14 + 5 * Math.log2(count)));
@@ -207,18 +213,22 @@
       return iconCache[key];
     }
 
-    // Per-place counts under the current filters.
-    var count = new Int32Array(nPlaces), domCat = new Int32Array(nPlaces);
+    // Per-place counts under the current filters; per-category counts under the other filters.
+    var count = new Int32Array(nPlaces), domCat = new Int32Array(nPlaces), catCount = new Int32Array(nCats);
+    api.catCount = catCount;
     function recount() {
       var perCat = new Int32Array(nCats);
+      catCount.fill(0);
       for (var p = 0; p < nPlaces; p++) {
         perCat.fill(0);
         var n = 0, best = -1;
         for (var j = start[p]; j < start[p + 1]; j++) {
           var m = byPlace[j];
-          if (!passes(m)) continue;
-          n++;
+          if (!passesOtherFilters(m)) continue;
           var c = M.cat[m];
+          catCount[c]++;
+          if (!catOn[c]) continue;
+          n++;
           perCat[c]++;
           if (best < 0 || perCat[c] > perCat[best] || (perCat[c] === perCat[best] && c < best)) best = c;
         }
@@ -335,7 +345,7 @@
         var item = el("li"), text = D.snippets[M.snippet[m]], hs = M.hs[m], he = M.he[m];
         var rel = D.relations[M.rel[m]];
         if (rel) item.appendChild(el("span", "gm-rel", rel));
-        if (D.colorBy !== "kind") item.appendChild(el("span", "gm-rel", D.categories[M.cat[m]][0]));
+        if (D.colorBy !== "kind") item.appendChild(el("span", "gm-rel", api.label(M.cat[m])));
         if (hs >= 0 && he > hs) {
           item.appendChild(document.createTextNode(text.slice(0, hs)));
           item.appendChild(el("mark", null, text.slice(hs, he)));
@@ -349,10 +359,15 @@
       if (hidden) box.appendChild(el("div", "gm-more", "… and " + hidden + " more"));
       return box;
     }
-    var popup = L.popup({ maxWidth: 420, maxHeight: 340, autoPanPadding: [20, 20] });
+    // The popup fits the screen it opens on (a phone is 390 px wide).
+    var popup = L.popup({ maxWidth: Math.min(420, window.innerWidth - 50), autoPanPadding: [20, 20],
+      maxHeight: Math.min(340, Math.round(window.innerHeight * 0.55)) });
     function openPlace(p, latlng) {
+      api.openPlace = p;
       popup.setLatLng(latlng).setContent(popupContent(p)).openOn(map);
     }
+    map.on("popupclose", function (e) { if (e.popup === popup) { api.openPlace = -1; notify(); } });
+    map.on("popupopen", function (e) { if (e.popup === popup) notify(); });
     var tip = L.tooltip({ direction: "top", offset: [0, -10] });
     function showTip(p, latlng) {
       tip.setLatLng(latlng).setContent(el("span", null, placeLabel(p)));
@@ -385,18 +400,117 @@
     api.showPlace = showPlace;
     api.refresh = refresh;
     api.placeIndex = function (id) { return P.id.indexOf(String(id)); };
+    api.openPlace = -1;
     api.setCategory = function (k, on) { catOn[k] = on; refresh(); };
     api.setGroup = function (g, on) { groupOn[g] = on; refresh(); };
     api.setDateRange = function (lo, hi) { api.dateLo = Math.min(lo, hi); api.dateHi = Math.max(lo, hi); refresh(); };
+    api.eventBounds = function () { return eventBounds(D, markers, start, byPlace); };
+    // Controls and the permalink listen for changes of the view, the filters and the open popup.
+    api.changeListeners = [];
+    function notify() { api.changeListeners.forEach(function (f) { f(); }); }
+    api.listeners.push(notify);
+    map.on("moveend", notify);
 
-    if (options.fitBounds && D.bounds) {
-      var b = D.bounds;
-      // Not animated: a zoom asked for while an animation runs is dropped by Leaflet (a search or a
-      // click right after the page opens would do nothing).
-      if (b[0][0] === b[1][0] && b[0][1] === b[1][1]) map.setView(b[0], 10, { animate: false });
-      else map.fitBounds(b, { padding: [40, 40], maxZoom: 12, animate: false });
-    }
+    var restored = options.permalink ? restorePermalink(api, D) : null;
+    if (!restored && options.fitBounds) fitView(map, api.eventBounds());
     refresh();
+    if (restored && restored.place >= 0 && restored.place < nPlaces) {
+      openPlace(restored.place, areaLayers[restored.place] ? areaLayers[restored.place].getBounds().getCenter()
+        : L.latLng(P.lat[restored.place], P.lon[restored.place]));
+    }
+    if (options.permalink) keepPermalink(api, D);
+    responsiveControls(map);
+  }
+
+  // ---- The initial view -----------------------------------------------------------------------------
+  // Fitted to where something happened: the markers of places with an event other than a statement
+  // ("Moscow said") or a mere mention; if none, all markers; if none, the areas (D.bounds).
+  var QUIET_TYPES = { diplomacy: true, mention_only: true };
+  function eventBounds(D, markers, start, byPlace) {
+    var P = D.places, M = D.mentions, events = L.latLngBounds([]), all = L.latLngBounds([]);
+    for (var p = 0; p < P.lat.length; p++) {
+      if (!markers[p]) continue;
+      var at = L.latLng(P.lat[p], P.lon[p]);
+      all.extend(at);
+      for (var j = start[p]; j < start[p + 1]; j++) {
+        if (D.colorBy === "kind" || !QUIET_TYPES[D.categories[M.cat[byPlace[j]]][0]]) { events.extend(at); break; }
+      }
+    }
+    if (events.isValid()) return events;
+    if (all.isValid()) return all;
+    return D.bounds ? L.latLngBounds(D.bounds) : null;
+  }
+  function fitView(map, bounds) {
+    if (!bounds) return;
+    // Not animated: a zoom asked for while an animation runs is dropped by Leaflet (a search or a
+    // click right after the page opens would do nothing). One place: a town-sized view.
+    if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), 10, { animate: false });
+    else map.fitBounds(bounds, { padding: [64, 64], maxZoom: 12, animate: false });
+  }
+
+  // ---- Permalinks: the view, the filters and the open popup in the URL's hash ---------------------------
+  // "#map=7/35.9/36.6&types=airstrike,shelling&dates=2020-01-20,2020-01-27&place=169389": a reader
+  // sends "this place on this day" to a colleague; opening the file with it restores all of it.
+  function parseHash() {
+    var out = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
+      var at = pair.indexOf("=");
+      if (at > 0) out[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1));
+    });
+    return out;
+  }
+  function restorePermalink(api, D) {
+    var h = parseHash(), restored = { place: -1 };
+    if (!h.map && !h.types && !h.dates && !h.place) return null;
+    var view = (h.map || "").split("/").map(Number);
+    if (view.length === 3 && view.every(isFinite)) api.map.setView([view[1], view[2]], view[0], { animate: false });
+    else if (api.eventBounds) fitView(api.map, api.eventBounds());
+    if (h.types !== undefined) {
+      var wanted = {};
+      h.types.split(",").forEach(function (t) { wanted[t] = true; });
+      D.categories.forEach(function (c, k) { api.catOn[k] = !!wanted[c[0]]; });
+    }
+    if (h.dates) {
+      var range = h.dates.split(","), lo = D.dates.indexOf(range[0]), hi = D.dates.indexOf(range[1]);
+      if (lo >= 0 && hi >= 0) { api.dateLo = Math.min(lo, hi); api.dateHi = Math.max(lo, hi); }
+    }
+    if (h.place) restored.place = D.places.id.indexOf(h.place);
+    return restored;
+  }
+  function keepPermalink(api, D) {
+    function write() {
+      var map = api.map, c = map.getCenter(), parts = [];
+      parts.push("map=" + map.getZoom() + "/" + c.lat.toFixed(4) + "/" + c.lng.toFixed(4));
+      if (api.catOn.some(function (on) { return !on; })) {
+        parts.push("types=" + D.categories.filter(function (_, k) { return api.catOn[k]; })
+          .map(function (c) { return encodeURIComponent(c[0]); }).join(","));
+      }
+      if (D.dates.length && (api.dateLo > 0 || api.dateHi < D.dates.length - 1)) {
+        parts.push("dates=" + encodeURIComponent(D.dates[api.dateLo]) + "," + encodeURIComponent(D.dates[api.dateHi]));
+      }
+      if (api.openPlace >= 0) parts.push("place=" + encodeURIComponent(D.places.id[api.openPlace]));
+      var hash = "#" + parts.join("&");
+      if (hash !== location.hash) history.replaceState(null, "", hash);
+    }
+    api.changeListeners.push(write);
+    write();
+  }
+
+  // ---- Small screens: panels collapse to buttons, the layer list to its icon ---------------------------
+  function smallScreen() { return window.matchMedia("(max-width: 600px)").matches; }
+  function responsiveControls(map) {
+    if (!smallScreen()) return;
+    var layers = map.getContainer().querySelector(".leaflet-control-layers");
+    if (!layers) return;
+    layers.classList.remove("leaflet-control-layers-expanded");
+    map.on("click", function () { layers.classList.remove("leaflet-control-layers-expanded"); });
+  }
+  // A panel (legend, dates) as <details>: open on a large screen, a button on a small one.
+  function panel(className, title) {
+    var box = el("details", "gm-box gm-panel " + className);
+    box.open = !smallScreen();
+    box.appendChild(el("summary", "gm-panel-title", title));
+    return box;
   }
 
   // ---- Parts that attach to an event layer ----------------------------------------------------------
@@ -411,25 +525,32 @@
     control(position, function () { return el("div", "gm-title", text); }).addTo(map);
   }
 
-  // The legend doubles as a filter: event types (or place kinds), then the articles or sources.
+  // The legend doubles as a filter: event types (or place kinds) with their counts, then the
+  // articles or sources. Click a type to show or hide it.
   function legend(api, position) {
     whenReady(api, function (D) {
       control(position, function () {
-        var box = el("div", "gm-box gm-legend");
-        box.appendChild(el("h4", null, D.colorBy === "kind" ? "Place kind" : "Event type"));
+        var box = panel("gm-legend", D.colorBy === "kind" ? "Place kind" : "Event type");
+        var counts = [];
         D.categories.forEach(function (c, k) {
-          var label = el("label"), check = el("input");
+          var label = el("label"), check = el("input"), n = el("span", "gm-count");
           check.type = "checkbox";
-          check.checked = true;
+          check.checked = api.catOn[k];
           check.addEventListener("change", function () { api.setCategory(k, check.checked); });
           var sw = el("span", "gm-swatch " + api.shape(k));
           sw.style.background = c[1];
+          sw.setAttribute("aria-hidden", "true");
           label.appendChild(check);
           label.appendChild(sw);
-          label.appendChild(document.createTextNode(c[0]));
+          label.appendChild(document.createTextNode(api.label(k)));
+          label.appendChild(n);
           box.appendChild(label);
+          counts.push(n);
         });
-        box.appendChild(el("div", "gm-meta", "Size and number: mentions. Shaded: areas."));
+        function showCounts() { counts.forEach(function (n, k) { n.textContent = String(api.catCount[k]); }); }
+        api.listeners.push(showCounts);
+        showCounts();
+        box.appendChild(el("div", "gm-meta", "Numbers: mentions. Size: mentions at a place. Shaded: areas."));
         if (D.groups.length > 1) {
           var details = el("details", "gm-groups"), list = el("div", "gm-group-list");
           details.appendChild(el("summary", null, D.groups.length + (D.articles.group[0] === 0 &&
@@ -437,7 +558,7 @@
           D.groups.forEach(function (name, g) {
             var label = el("label", "gm-group"), check = el("input");
             check.type = "checkbox";
-            check.checked = true;
+            check.checked = api.groupOn[g];
             check.addEventListener("change", function () { api.setGroup(g, check.checked); });
             label.title = name;
             label.appendChild(check);
@@ -453,6 +574,8 @@
     });
   }
 
+  // Search over every name a place is known by (its name, the spellings of its mentions and the
+  // gazetteer's aliases, when the page carries them), each place once; arrows move, Enter opens.
   function searchBox(api, position) {
     whenReady(api, function (D) {
       var P = D.places;
@@ -461,20 +584,38 @@
         input.type = "search";
         input.placeholder = "Search places…";
         input.setAttribute("aria-label", "Search places");
-        var folded = P.name.map(function (n) { return n.toLowerCase(); });
+        input.setAttribute("role", "combobox");
+        input.setAttribute("aria-expanded", "false");
+        input.setAttribute("aria-controls", "gm-search-results");
+        results.id = "gm-search-results";
+        results.setAttribute("role", "listbox");
+        var index = searchIndex(P), active = -1, hits = [];
+        function close() { results.textContent = ""; hits = []; active = -1; input.setAttribute("aria-expanded", "false"); }
+        function choose(p) { close(); api.showPlace(p); }
+        function highlight(i) {
+          active = i;
+          Array.prototype.forEach.call(results.children, function (li, j) {
+            li.setAttribute("aria-selected", j === i ? "true" : "false");
+            if (j === i) li.scrollIntoView({ block: "nearest" });
+          });
+        }
         input.addEventListener("input", function () {
-          results.textContent = "";
-          var q = input.value.trim().toLowerCase();
-          if (!q) return;
-          var hits = [];
-          for (var p = 0; p < folded.length && hits.length < 10; p++) if (folded[p].indexOf(q) >= 0) hits.push(p);
-          hits.forEach(function (p) {
-            var li = el("li", null, P.name[p] + (P.kind[p] ? " (" + P.kind[p] + ")" : ""));
-            li.tabIndex = 0;
-            li.addEventListener("click", function () { api.showPlace(p); results.textContent = ""; });
-            li.addEventListener("keydown", function (e) { if (e.key === "Enter") { api.showPlace(p); results.textContent = ""; } });
+          close();
+          hits = findPlaces(index, input.value, 10);
+          hits.forEach(function (hit) {
+            var li = el("li", null, P.name[hit.place] + (P.kind[hit.place] ? " (" + P.kind[hit.place] + ")" : ""));
+            if (hit.alias) li.appendChild(el("span", "gm-alias", " — " + hit.alias));
+            li.setAttribute("role", "option");
+            li.addEventListener("click", function () { choose(hit.place); });
             results.appendChild(li);
           });
+          input.setAttribute("aria-expanded", hits.length ? "true" : "false");
+        });
+        input.addEventListener("keydown", function (e) {
+          if (e.key === "ArrowDown" && hits.length) { e.preventDefault(); highlight((active + 1) % hits.length); }
+          else if (e.key === "ArrowUp" && hits.length) { e.preventDefault(); highlight((active - 1 + hits.length) % hits.length); }
+          else if (e.key === "Enter" && hits.length) { e.preventDefault(); choose(hits[active < 0 ? 0 : active].place); }
+          else if (e.key === "Escape") { close(); }
         });
         box.appendChild(input);
         box.appendChild(results);
@@ -483,30 +624,123 @@
       }).addTo(api.map);
     });
   }
+  // Names folded for matching: lower case, accents and apostrophes off ("Ma'arrat" finds "Maarrat").
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/['’ʼ`‘]/g, "").toLowerCase();
+  }
+  function searchIndex(P) {  // one entry per (place, name); places with the same id merged
+    var byId = new Map(), entries = [];
+    for (var p = 0; p < P.name.length; p++) {
+      var first = byId.get(P.id[p]);
+      if (first === undefined) byId.set(P.id[p], first = p);
+      var names = [P.name[p]].concat(P.aliases ? P.aliases[p] || [] : []);
+      for (var n = 0; n < names.length; n++) {
+        entries.push({ place: first, name: names[n], folded: fold(names[n]), display: P.name[first] });
+      }
+    }
+    return entries;
+  }
+  function findPlaces(index, query, limit) {  // names that start with the query first, then the others
+    var q = fold(query.trim()), seen = new Set(), found = [];
+    if (!q) return found;
+    [function (e) { return e.folded.indexOf(q) === 0; }, function (e) { return e.folded.indexOf(q) > 0; }]
+      .forEach(function (test) {
+        for (var i = 0; i < index.length && found.length < limit; i++) {
+          var e = index[i];
+          if (seen.has(e.place) || !test(e)) continue;
+          seen.add(e.place);
+          found.push({ place: e.place, alias: e.name !== e.display ? e.name : "" });
+        }
+      });
+    return found;
+  }
 
-  // Date range: two sliders over the distinct dates, when there are dates to choose between.
+  // Dates: a play button that steps through the days (or weeks, for a long span), markers appearing
+  // as their date arrives, and two sliders that set the range by hand: one control.
+  var SPEEDS = [0.5, 1, 2, 4];
+  function dayOf(date) {  // the first day of a date at any precision ("2020-01" -> "2020-01-01"; intervals: their start)
+    var d = String(date).slice(0, 10);
+    return d.length === 4 ? d + "-01-01" : d.length === 7 ? d + "-01" : d;
+  }
+  function addDays(iso, n) {
+    var t = new Date(iso + "T00:00:00Z");
+    t.setUTCDate(t.getUTCDate() + n);
+    return t.toISOString().slice(0, 10);
+  }
+  function timeline(dates) {  // the frames the animation shows: every day, or every week for spans over two months
+    var first = dayOf(dates[0]), last = dates.map(dayOf).sort().pop();
+    var span = (new Date(last) - new Date(first)) / 864e5, step = span > 62 ? 7 : 1, frames = [];
+    for (var d = first; d < last; d = addDays(d, step)) frames.push(d);
+    frames.push(last);
+    return { frames: frames, step: step };
+  }
   function timeFilter(api, position) {
     whenReady(api, function (D) {
       if (D.dates.length < 2) return;
       control(position, function () {
-        var box = el("div", "gm-box gm-dates"), label = el("div", "gm-range-label");
-        box.appendChild(el("h4", null, "Dates"));
-        function slider(value) {
+        var box = panel("gm-dates", "Dates"), label = el("div", "gm-range-label");
+        label.setAttribute("aria-live", "polite");
+        function slider(value, name) {
           var s = el("input");
           s.type = "range"; s.min = "0"; s.max = String(D.dates.length - 1); s.step = "1"; s.value = String(value);
+          s.setAttribute("aria-label", name);
           return s;
         }
-        var lo = slider(0), hi = slider(D.dates.length - 1);
-        function show() {
+        var lo = slider(api.dateLo, "First date"), hi = slider(api.dateHi, "Last date");
+        function show(text) {
           var a = +lo.value, b = +hi.value;
-          label.textContent = D.dates[Math.min(a, b)] + " – " + D.dates[Math.max(a, b)];
+          label.textContent = text || D.dates[Math.min(a, b)] + " – " + D.dates[Math.max(a, b)];
         }
         function apply() { api.setDateRange(+lo.value, +hi.value); }
-        lo.addEventListener("input", show);
-        hi.addEventListener("input", show);
+        lo.addEventListener("input", function () { stopPlay(); show(); });
+        hi.addEventListener("input", function () { stopPlay(); show(); });
         lo.addEventListener("change", apply);
         hi.addEventListener("change", apply);
+
+        var line = timeline(D.dates), frame = -1, timer = null, speed = 1;
+        var bar = el("div", "gm-play-bar"), play = el("button", "gm-play", "▶"), speedBtn = el("button", "gm-speed", "1×");
+        play.type = speedBtn.type = "button";
+        play.setAttribute("aria-label", "Play: show events as their dates arrive (" + (line.step === 7 ? "by week" : "by day") + ")");
+        speedBtn.setAttribute("aria-label", "Speed");
+        function lastIndexUpTo(day) {  // the last date on or before day
+          var i = -1;
+          for (var k = 0; k < D.dates.length; k++) if (dayOf(D.dates[k]) <= day) i = k;
+          return i;
+        }
+        function step() {
+          frame++;
+          if (frame >= line.frames.length) { stopPlay(); return; }
+          var day = line.frames[frame], upTo = lastIndexUpTo(day);
+          lo.value = "0";
+          hi.value = String(upTo);  // the first frame is the first date's day: upTo >= 0
+          api.setDateRange(0, upTo);
+          show((line.step === 7 ? "Week of " : "") + day);
+        }
+        function startPlay() {
+          if (frame < 0 || frame >= line.frames.length - 1) frame = -1;
+          play.textContent = "❚❚";
+          play.setAttribute("aria-pressed", "true");
+          step();
+          timer = setInterval(step, 1000 / speed);
+          api.playing = true;
+        }
+        function stopPlay() {
+          if (timer !== null) clearInterval(timer);
+          timer = null;
+          api.playing = false;
+          play.textContent = "▶";
+          play.setAttribute("aria-pressed", "false");
+        }
+        play.addEventListener("click", function () { if (timer !== null) stopPlay(); else startPlay(); });
+        speedBtn.addEventListener("click", function () {
+          speed = SPEEDS[(SPEEDS.indexOf(speed) + 1) % SPEEDS.length];
+          speedBtn.textContent = speed + "×";
+          if (timer !== null) { clearInterval(timer); timer = setInterval(step, 1000 / speed); }
+        });
+        bar.appendChild(play);
+        bar.appendChild(speedBtn);
         show();
+        box.appendChild(bar);
         box.appendChild(lo); box.appendChild(hi); box.appendChild(label);
         stop(box);
         return box;
