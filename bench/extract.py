@@ -63,7 +63,6 @@ import argparse
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -71,7 +70,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from measure import peak_rss_mb  # bench/measure.py: these scripts run from bench/
+from measure import machine, peak_rss_mb, replace_section  # bench/measure.py: these scripts run from bench/
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
@@ -524,28 +523,6 @@ def growth_corpus(sizes=(5, 10, 20, 50)) -> list[dict]:
 # Report
 
 
-def _replace_section(name: str, body: str) -> None:
-    """Replace the text between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` in docs/performance.md."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    if start in text and end in text:
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + f"\n\n{block}\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
-def _machine() -> str:
-    import platform
-
-    load = f", load average {os.getloadavg()[0]:.1f} at the end" if hasattr(os, "getloadavg") else ""
-    return (
-        f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.machine()}{load}"
-    )
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="~5 MB corpus (under two minutes)")
@@ -621,7 +598,7 @@ def main(argv=None) -> None:
     if args.dask:
         table += ["", *report_dask(args, megabytes, ours)]
     if not args.no_doc:
-        _replace_section(args.section or ("quick" if args.quick else "extract"), "\n".join(table))
+        replace_section(DOC, args.section or ("quick" if args.quick else "extract"), "\n".join(table))
     print("\n".join(table))
     spacy = f"vs_spacy={ratios['spacy']:.1f} " if "spacy" in ratios else ""
     print(
@@ -653,7 +630,7 @@ def report_table(args, megabytes: float, results: dict, ratios: dict, accuracy: 
     rounds = f"median of {args.repeat} rounds" if args.repeat > 1 else "one round"
     table = [
         f"Corpus: {ours['mb']} MB, {ours['articles']} articles (LGL texts, shuffled rounds, seed {args.seed}); "
-        f"{_machine()}; one process per engine, one core each; {rounds}.{spacy_note}",
+        f"{machine()}; one process per engine, one core each; {rounds}.{spacy_note}",
         "",
         "| engine | MB/s (wall) | MB per CPU s | articles/s | peak RSS (MB) | setup (s) | hits | geomap is x faster "
         "(CPU) | LGL overlap F1 | LGL Acc@161 km, recognised | LGL Acc@161 km, end to end |",
@@ -729,7 +706,7 @@ def report_growth(args) -> None:
             f"| {r['mb_per_s']:.2f} | {r['rss_mb']:.0f} |"
         )
     if not args.no_doc:
-        _replace_section("growth", "\n".join(lines))
+        replace_section(DOC, "growth", "\n".join(lines))
     print("\n".join(lines))
 
 

@@ -55,7 +55,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from measure import peak_rss_mb  # bench/measure.py: these scripts run from bench/
+from measure import machine, peak_rss_mb, replace_section  # bench/measure.py: these scripts run from bench/
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -409,28 +409,6 @@ def gazetteer_table(rows: list[dict]) -> list[str]:
     return lines
 
 
-def _replace_section(name: str, body: str) -> None:
-    """Replace the text between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` in docs/performance.md."""
-    text = DOC.read_text(encoding="utf-8")
-    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    if start in text and end in text:
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + f"\n\n{block}\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
-def _machine() -> str:
-    import platform
-
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.machine()}, load average {load:.1f} at the end"
-    )
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="corpus 1 and 10 MB, gazetteers of 10k and 100k names")
@@ -457,25 +435,25 @@ def main(argv=None) -> None:
         if corpus_sizes:
             rows = corpus_growth(corpus_sizes, args.repeat, work)
             lines = [
-                f"Corpus growth, `geomap extract` (world gazetteer, events on; median of the runs; {_machine()}):",
+                f"Corpus growth, `geomap extract` (world gazetteer, events on; median of the runs; {machine()}):",
                 "",
                 *corpus_table(rows),
             ]
             print("\n".join(lines), flush=True)
             if not args.no_doc:
-                _replace_section("growth-corpus", "\n".join(lines))
+                replace_section(DOC, "growth-corpus", "\n".join(lines))
         if name_sizes:
             rows = gazetteer_growth(name_sizes, args.repeat, work)
             lines = [
                 f"Gazetteer growth, synthetic GeoNames dump imported and compiled without registry data, then "
                 f"`api.extract` on a fixed {rows[0]['corpus_mb']:.1f} MB corpus ({rows[0]['articles']:,} articles; "
-                f"median of the runs; {_machine()}):",
+                f"median of the runs; {machine()}):",
                 "",
                 *gazetteer_table(rows),
             ]
             print("\n".join(lines), flush=True)
             if not args.no_doc:
-                _replace_section("growth-gazetteer", "\n".join(lines))
+                replace_section(DOC, "growth-gazetteer", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -25,10 +25,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from geomap.events.schema import DISTINCT_EVENT_SCHEMA, PRECISIONS, conform
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 __all__ = ["assign_event_ids", "distinct_events"]
@@ -72,9 +73,8 @@ def _event_ids(rows: pd.DataFrame) -> np.ndarray:
     place, kind = rows["place_id"].to_numpy(dtype=object), rows["event_type"].astype(str).to_numpy(dtype=object)
     article = rows["article_id"].to_numpy(dtype=object)
     ids = np.empty(len(rows), dtype=object)
-    ids[day] = _keyed_ids(place[day], kind[day], first[day].astype(str), first[day].astype(str))
-    ids[~dated] = _keyed_ids(place[~dated], kind[~dated], np.full((~dated).sum(), "undated", dtype=object),
-                             article[~dated])  # fmt: skip
+    ids[day] = _keyed_ids(place[day], kind[day], first[day].astype("int64"), _day_event)
+    ids[~dated] = _keyed_ids(place[~dated], kind[~dated], article[~dated], _undated_event)
     coarse = np.flatnonzero(dated & ~day)
     order = coarse[_coarse_order(rows.iloc[coarse], first[coarse], last[coarse])]
     ids[order] = _coarse_ids(
@@ -110,17 +110,31 @@ def _coarse_order(rows: pd.DataFrame, first: np.ndarray, last: np.ndarray) -> np
     return np.lexsort((start, articles, last.astype("int64"), first.astype("int64"), rank))
 
 
-def _keyed_ids(place: np.ndarray, kind: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """``_digest(place, kind, lo, hi)`` per row, computed once per distinct key."""
+def _keyed_ids(place: np.ndarray, kind: np.ndarray, third: np.ndarray, digest) -> np.ndarray:
+    """``digest(place, kind, third)`` per row, computed once per distinct key (factorised: most rows share one)."""
     import numpy as np
     import pandas as pd
 
     if len(place) == 0:
         return np.empty(0, dtype=object)
-    keys = pd.MultiIndex.from_arrays([place, kind, lo, hi])
-    codes, uniques = pd.factorize(keys)
-    digests = np.array([_digest(*key) for key in uniques], dtype=object)
-    return digests[codes]
+    key = np.zeros(len(place), dtype="int64")
+    for column in (place, kind, third):  # one integer per (place, kind, third): cheaper than tuples
+        codes, uniques = pd.factorize(column)
+        key = key * len(uniques) + codes
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return np.array([digest(place[i], kind[i], third[i]) for i in first], dtype=object)[inverse]
+
+
+def _day_event(place: str, kind: str, day: int) -> str:
+    """The id of the event at ``place`` of type ``kind`` on ``day`` (days since 1970, as numpy counts them)."""
+    import numpy as np
+
+    iso = str(np.datetime64(int(day), "D"))
+    return _digest(place, kind, iso, iso)
+
+
+def _undated_event(place: str, kind: str, article: str) -> str:
+    return _digest(place, kind, "undated", article)
 
 
 def _days_by_group(place: np.ndarray, kind: np.ndarray, day: np.ndarray) -> dict[tuple[str, str], list[str]]:
