@@ -19,7 +19,8 @@ from geomap.errors import SourceError
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def wait_for(condition, timeout: float = 8.0, interval: float = 0.05):
+def wait_for(condition, timeout: float = 30.0, interval: float = 0.05):
+    """Poll until ``condition()``; the bound is for liveness, not speed (a build takes ~2-4 s, more on a busy CI)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
