@@ -27,6 +27,7 @@ from geomap.map.element import (
     GeomapElement,
     content_id,
 )
+from geomap.map.event_list import EventList
 from geomap.map.heatmap import EventHeatmap
 from geomap.map.legend import Legend
 from geomap.map.payload import Aliases, Blocks, encode_table
@@ -45,7 +46,8 @@ GEONAMES_ATTRIBUTION = (
 
 
 class EventLayer(GeomapElement, Layer):
-    """Clustered place markers with snippet popups, area shapes, and (by keyword) heatmap, search, legend, dates.
+    """Clustered place markers with snippet popups, area shapes, and (by keyword) heatmap, search, legend, dates,
+    event list.
 
     Parameters
     ----------
@@ -57,11 +59,13 @@ class EventLayer(GeomapElement, Layer):
         The layer's name in a ``folium.LayerControl``.
     boundaries
         Draw countries and provinces as their areas (Natural Earth shapes); ``False``: as pins.
-    cluster, popups, heatmap, search, legend, time_filter
+    cluster, popups, heatmap, search, legend, time_filter, event_list
         Switch each part off with ``False``. The heatmap is a layer of its own (shown from the
-        layer control; added to the map with this layer by :meth:`add_to`); search box, legend and
-        date filter are :class:`~geomap.map.search.SearchBox`, :class:`~geomap.map.legend.Legend`
-        and :class:`~geomap.map.time_filter.TimeFilter`, usable one by one.
+        layer control; added to the map with this layer by :meth:`add_to`); search box, legend,
+        date filter and event list (the events in view, newest first, synced with the map) are
+        :class:`~geomap.map.search.SearchBox`, :class:`~geomap.map.legend.Legend`,
+        :class:`~geomap.map.time_filter.TimeFilter` and :class:`~geomap.map.event_list.EventList`,
+        usable one by one.
     fit_bounds
         Zoom the map to the events once they are drawn: to the places where something happened
         (statements and mere mentions count only when nothing else is on the map), with a margin.
@@ -102,6 +106,7 @@ class EventLayer(GeomapElement, Layer):
         search: bool = True,
         legend: bool = True,
         time_filter: bool = True,
+        event_list: bool = True,
         fit_bounds: bool = True,
         permalink: bool = True,
         show: bool = True,
@@ -123,7 +128,8 @@ class EventLayer(GeomapElement, Layer):
         self.layer_options = {"attribution": GEONAMES_ATTRIBUTION}
         self._id = content_id(self._name, name, self.options, self.data_text)
         self.heatmap = EventHeatmap(self) if heatmap else None
-        for wanted, part in ((search, SearchBox), (legend, Legend), (time_filter, TimeFilter)):
+        parts = ((search, SearchBox), (legend, Legend), (time_filter, TimeFilter), (event_list, EventList))
+        for wanted, part in parts:
             if wanted:
                 self.add_child(part(self))
 

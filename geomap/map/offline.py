@@ -33,7 +33,8 @@ MarkerCluster/FastMarkerCluster, HeatMap, HeatMapWithTime, Fullscreen, MiniMap, 
 Draw, LocateControl, MousePosition, Search, AntPath, BeautifyIcon, FeatureGroupSubGroup,
 GroupedLayerControl, TreeLayerControl, PolyLineTextPath, PolyLineOffset, SemiCircle,
 TimestampedGeoJson, TimestampedWmsTileLayers, Timeline/TimelineSlider, folium.TopoJson, and the
-libraries of geomap's own elements (Leaflet.markercluster 1.5.3, topojson-client 3.1.0).
+libraries of geomap's own elements (Leaflet.markercluster 1.5.3, topojson-client 3.1.0,
+html-to-image 1.11.13).
 
 Not covered (raise, or are kept with a warning under ``strict=False``):
 
@@ -315,6 +316,10 @@ BUNDLED: dict[str, Bundled] = {
     # folium.TopoJson
     "https://cdnjs.cloudflare.com/ajax/libs/topojson/1.6.9/topojson.min.js": _npm(
         "topojson", "1.6.9", "topojson.min.js", "BSD-3-Clause"
+    ),
+    # geomap's SaveImage (the map as a PNG, drawn in the browser)
+    "https://cdn.jsdelivr.net/npm/html-to-image@1.11.13/dist/html-to-image.js": _npm(
+        "html-to-image", "1.11.13", "dist/html-to-image.js", "MIT", "the package's (already minified) UMD build"
     ),
 }  # fmt: skip
 

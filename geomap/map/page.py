@@ -33,6 +33,7 @@ from geomap.map.offline import offline
 from geomap.map.payload import Aliases, Blocks, encode_table
 from geomap.map.policy import AUTO
 from geomap.map.policy import install as install_page_meta
+from geomap.map.save_image import SaveImage
 from geomap.map.title import MapTitle
 
 if TYPE_CHECKING:
@@ -201,6 +202,9 @@ def map_from_blocks(
     screen = folium.plugins.Fullscreen(position="topleft", title="Full screen", title_cancel="Exit full screen")
     screen._id = content_id("Fullscreen", seed)
     screen.add_to(m)
+    save = SaveImage(position="topleft")
+    save._id = content_id("SaveImage", seed)
+    save.add_to(m)
     control = folium.LayerControl(position="topright", collapsed=False)
     control._id = content_id("LayerControl", seed)
     control.add_to(m)

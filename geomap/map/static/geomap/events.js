@@ -297,10 +297,8 @@
         var fill = P.kind[p] === "country" ? 0.08 : 0.16;
         layer.setStyle(count[p] ? { color: c, fillColor: c, opacity: 0.9, fillOpacity: fill } : { opacity: 0, fillOpacity: 0 });
       });
-      if (api.heat) {
-        api.heat.setOptions({ max: Math.max(1, Math.log2(maxCount + 1)) });
-        api.heat.setLatLngs(heatPts);
-      }
+      api.heatPoints = { points: heatPts, max: Math.max(1, Math.log2(maxCount + 1)) };
+      drawHeat(api);
       target.clearLayers();
       target.addLayers ? target.addLayers(visible) : visible.forEach(function (m) { target.addLayer(m); });
       if (!visible.length || !options.cluster) markReady();
@@ -444,9 +442,13 @@
   function fitView(map, bounds) {
     if (!bounds) return;
     // Not animated: a zoom asked for while an animation runs is dropped by Leaflet (a search or a
-    // click right after the page opens would do nothing). One place: a town-sized view.
+    // click right after the page opens would do nothing). One place: a town-sized view. The margins
+    // keep the markers clear of the panels: on a large screen the search box and dates on the left,
+    // the layer list, event list and legend on the right; on a phone the panels are small buttons.
+    var small = smallScreen(), width = map.getSize().x;
+    var left = small ? 48 : Math.min(240, width * 0.2), right = small ? 48 : Math.min(340, width * 0.28);
     if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), 10, { animate: false });
-    else map.fitBounds(bounds, { padding: [64, 64], maxZoom: 12, animate: false });
+    else map.fitBounds(bounds, { paddingTopLeft: [left, 64], paddingBottomRight: [right, 64], maxZoom: 12, animate: false });
   }
 
   // ---- Permalinks: the view, the filters and the open popup in the URL's hash ---------------------------
@@ -517,9 +519,16 @@
   // ---- Parts that attach to an event layer ----------------------------------------------------------
   function whenReady(api, f) { api.whenReady.then(function () { f(api.data); }); }
 
+  // The heatmap shows the points the last refresh computed (not a second refresh: that would add
+  // every marker to the map again while the page loads).
   function heatmap(api, heat) {
     api.heat = heat;
-    whenReady(api, function () { api.refresh(); });
+    whenReady(api, function () { drawHeat(api); });
+  }
+  function drawHeat(api) {
+    if (!api.heat || !api.heatPoints) return;
+    api.heat.setOptions({ max: api.heatPoints.max });
+    api.heat.setLatLngs(api.heatPoints.points);
   }
 
   function title(map, text, position) {
@@ -776,5 +785,6 @@
 
   root.geomap = { layers: [], current: null, ready: false, eventLayer: eventLayer, heatmap: heatmap,
     legend: legend, searchBox: searchBox, timeFilter: timeFilter, title: title, vectorBasemap: vectorBasemap,
-    merge: merge };
+    merge: merge,
+    panel: panel, el: el, stop: stop };  // helpers for the controls of other files (list.js)
 })(window);
