@@ -130,3 +130,22 @@ def scratch_page(events: pd.DataFrame, gazetteer) -> str:
     from geomap.map import render_map
 
     return render_map(events, aliases=api.place_aliases(gazetteer, events["place_id"].dropna()))
+
+
+def inline_library(page: str, marker: str) -> str:
+    """The one inline script of ``page`` containing ``marker``, checked as every geomap library after
+    events.js must be: inlined once, after events.js (which replaces ``window.geomap``), and allowed by
+    the page's Content-Security-Policy through its hash."""
+    import base64
+    import hashlib
+
+    from geomap.map.policy import inline_scripts
+
+    scripts = list(inline_scripts(page))
+    library = [script for script in scripts if marker in script]
+    core = [i for i, script in enumerate(scripts) if "root.geomap && root.geomap.eventLayer" in script]
+    assert len(library) == 1 and core and core[0] < scripts.index(library[0])  # after events.js
+    digest = base64.b64encode(hashlib.sha256(library[0].encode("utf-8")).digest()).decode("ascii")
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert f"'sha256-{digest}'" in policy
+    return library[0]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import hashlib
 import json
 import re
 from importlib import resources
@@ -20,12 +19,11 @@ from typing import Any
 import folium
 import pytest
 from browser_page import CHROMIUM, OfflinePage
-from map_fixtures import seed_events
+from map_fixtures import inline_library, seed_events
 
 import geomap
 from geomap.map import render_map, save_map
 from geomap.map.labels import LABEL_KINDS, LABELS_DATA, LABELS_ID, label_data, labels_block
-from geomap.map.policy import inline_scripts
 
 SCREENSHOTS = Path("/tmp")
 
@@ -83,13 +81,7 @@ def test_page_carries_labels_once_and_its_policy_allows_them() -> None:
     page = render_map(seed_events(), title="Idlib")
     blocks = re.findall(r'<script type="application/gzip\+base64" class="geomap-labels" id="([^"]*)">([^<]*)<', page)
     assert blocks == [(LABELS_ID, labels_block())]
-    scripts = list(inline_scripts(page))
-    library = [s for s in scripts if "geomap.placeLabels = placeLabels" in s]
-    events = [i for i, s in enumerate(scripts) if "root.geomap && root.geomap.eventLayer" in s]
-    assert len(library) == 1 and events and events[0] < scripts.index(library[0])  # after events.js
-    digest = base64.b64encode(hashlib.sha256(library[0].encode("utf-8")).digest()).decode("ascii")
-    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
-    assert f"'sha256-{digest}'" in policy
+    inline_library(page, "geomap.placeLabels = placeLabels")
     assert page.count("geomap.placeLabels(map_") == 1
     assert "GeoNames" in page.split("geomap.vectorBasemap(map_", 1)[1].split("\n", 1)[0]  # CC BY: attribution
 

@@ -9,21 +9,18 @@ each, shelling of Ariha reported by the first source, and an undated report of c
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import importlib.util
-import re
 from pathlib import Path
 from typing import Any
 
 import folium
 import pytest
 from browser_page import CHROMIUM, OfflinePage
+from map_fixtures import inline_library
 
 import geomap
 from geomap import api
 from geomap.map import EventLayer, EventList, render_map
-from geomap.map.policy import inline_scripts
 from geomap.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -294,15 +291,9 @@ def test_article_text_shows_as_text(offline: OfflinePage, tmp_path: Path, gazett
 def test_the_page_carries_list_js_once_after_events_js_and_is_deterministic(events) -> None:
     page = render_map(events)
     assert render_map(events) == page  # byte-identical across renders
-    scripts = list(inline_scripts(page))
-    library = [s for s in scripts if "root.geomap.eventList = eventList" in s]
-    core = [i for i, s in enumerate(scripts) if "root.geomap && root.geomap.eventLayer" in s]
-    assert len(library) == 1 and core and core[0] < scripts.index(library[0])  # after events.js
-    digest = base64.b64encode(hashlib.sha256(library[0].encode("utf-8")).digest()).decode("ascii")
-    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
-    assert f"'sha256-{digest}'" in policy
+    library = inline_library(page, "root.geomap.eventList = eventList")
     assert page.count("geomap.eventList(") == 1 and page.count(".gm-list-items {") == 1
-    assert ".innerHTML" not in library[0] and "insertAdjacentHTML" not in library[0]
+    assert ".innerHTML" not in library and "insertAdjacentHTML" not in library
 
 
 def test_event_list_is_a_folium_element_of_its_own(events) -> None:
