@@ -21,7 +21,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from geomap.errors import SourceError
 from geomap.events import EVENT_SCHEMA, article_rows, events_table, mention_event, schema
 from geomap.export import to_parquet, write_export
 from geomap.extract import expect_text, find_mentions
-from geomap.fileio import atomic_write_text, check_output, is_stdout
+from geomap.fileio import atomic_write_chunks, atomic_write_text, check_output, is_stdout
 from geomap.gazetteer import Gazetteer, GazetteerDirs, curated_dirs, load_curated
 from geomap.geo import require_geopandas
 from geomap.geocode import Geocoder, resolve_unknown
@@ -89,9 +89,17 @@ def _geoparse(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None) -> lis
 def parse_articles(
     articles: Iterable[Article], gazetteer: Gazetteer, *, geocoder: Geocoder | None = None
 ) -> list[tuple[Article, list[Toponym]]]:
-    articles = list(articles)
+    return list(_parsed(list(articles), gazetteer, geocoder))
+
+
+def _parsed(
+    articles: list[Article], gazetteer: Gazetteer, geocoder: Geocoder | None
+) -> Iterator[tuple[Article, list[Toponym]]]:
+    """Each article with its resolved mentions, one at a time (a caller that writes them as they come
+    holds one article's mentions, not all)."""
     expect_text(gazetteer, sum(len(article.text) for article in articles))
-    return [(article, _geoparse(article.text, gazetteer, geocoder)) for article in articles]
+    for article in articles:
+        yield article, _geoparse(article.text, gazetteer, geocoder)
 
 
 def build_events(
@@ -775,13 +783,17 @@ def extract(
         )  # fmt: skip
     if not articles:
         raise SourceError("no readable article in the given sources; nothing was written")
-    lines: list[str] = []
-    with report.stage("parse", lambda: f"{len(lines)} articles"):
+    with report.stage("load gazetteer"):
         gaz = _loaded(gazetteer) if gazetteer is not None else load_gazetteer(world=True)
-        for article, toponyms in parse_articles(articles, gaz, geocoder=geocoder):
+
+    def lines() -> Iterator[bytes]:
+        for article, toponyms in _parsed(articles, gaz, geocoder):
             records = [toponym_record(t, article if events else None) for t in toponyms]
-            lines.append(json.dumps({"id": article.id, "toponyms": records}, ensure_ascii=False, sort_keys=False))
-    with report.stage("write"):
-        atomic_write_text(output, "\n".join(lines) + "\n")
+            line = json.dumps({"id": article.id, "toponyms": records}, ensure_ascii=False, sort_keys=False)
+            yield (line + "\n").encode("utf-8")
+
+    # Written as parsed: memory holds the articles' texts, not every toponym and line as well.
+    with report.stage("parse and write", lambda: f"{len(articles)} articles"):
+        atomic_write_chunks(output, lines())
     report.articles = len(articles)
     return len(articles)

@@ -26,11 +26,12 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from geomap.errors import OutputError
 
-__all__ = ["STDOUT", "atomic_write_bytes", "atomic_write_text", "check_output", "is_stdout"]
+__all__ = ["STDOUT", "atomic_write_bytes", "atomic_write_chunks", "atomic_write_text", "check_output", "is_stdout"]
 
 #: The output name that means standard output (``-o -``).
 STDOUT = "-"
@@ -43,17 +44,27 @@ def is_stdout(path: str | Path) -> bool:
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` as described in the module docstring; raises :class:`OutputError`."""
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: str | Path, chunks: Iterable[bytes]) -> None:
+    """Write the bytes ``chunks`` yields to ``path``, as :func:`atomic_write_bytes` does, as they come.
+
+    Why: an output made one article at a time (``geomap extract``) need not be held whole in memory.
+    The file is still replaced only once every chunk is written; an exception while ``chunks`` is
+    being produced (a parse error, Ctrl-C) leaves the previous file as it was.
+    """
     if is_stdout(path):
-        _write_stream(sys.stdout.buffer, data)
+        _write_stream(sys.stdout.buffer, chunks)
         return
     path = Path(path)
     target, kind = _target(path)
     try:
         if kind == "stream":
             with open(target, "wb") as handle:  # a device or a FIFO: no rename, no temporary file
-                _write_stream(handle, data)
+                _write_stream(handle, chunks)
         else:
-            _write_replacing(target, data)
+            _write_replacing(target, chunks)
     except OSError as err:
         raise OutputError(f"{path}: cannot write ({_cause(err)})") from err
 
@@ -116,18 +127,20 @@ def _target(path: Path) -> tuple[Path, str]:
     raise OutputError(f"{path}: is {what}; give a file name for the output")
 
 
-def _write_stream(handle, data: bytes) -> None:
-    handle.write(data)
+def _write_stream(handle, chunks: Iterable[bytes]) -> None:
+    for chunk in chunks:
+        handle.write(chunk)
     handle.flush()
 
 
-def _write_replacing(path: Path, data: bytes) -> None:
+def _write_replacing(path: Path, chunks: Iterable[bytes]) -> None:
     """The atomic replace of a regular file (the temporary name is short: a long output name still fits)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".geomap-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(path))

@@ -186,3 +186,35 @@ def test_a_file_denied_to_us_keeps_its_articles_but_a_broken_one_does_not(tmp_pa
     (news / "b.txt").write_bytes(b"\x00\x01")  # a broken file is a file the user changed: b leaves
     assert geomap("build", news, "-o", out, "-q") == EXIT_PARTIAL
     assert sorted(article_ids(out)) == ["a", "c"]
+
+
+def test_extract_writes_each_article_as_it_is_parsed(tmp_path, gazetteer, monkeypatch):
+    """``geomap extract`` of a big corpus must not hold every article's toponyms and lines until the
+    end (100 MB of news took 3.6 GB): the writer takes an article's line before the next is parsed."""
+    news = tmp_path / "news"
+    news.mkdir()
+    for number, town in enumerate(("Saraqib", "Ariha", "Kafr Nabl")):
+        (news / f"{number}.txt").write_text(f"Strikes\n\nAir strikes hit {town}.\n", encoding="utf-8")
+    events: list[str] = []
+    real_geoparse, real_write = api._geoparse, api.atomic_write_chunks
+
+    def geoparse(text, *args):
+        events.append("parse")
+        return real_geoparse(text, *args)
+
+    def write(path, chunks):
+        def watched():
+            for chunk in chunks:
+                events.append("write")
+                yield chunk
+
+        real_write(path, watched())
+
+    monkeypatch.setattr(api, "_geoparse", geoparse)
+    monkeypatch.setattr(api, "atomic_write_chunks", write)
+    out = tmp_path / "pred.jsonl"
+    assert api.extract([news], out, gazetteer=gazetteer) == 3
+    assert events == ["parse", "write"] * 3
+    assert [json.loads(line)["toponyms"][0]["surface"] for line in out.read_text().splitlines()] == [
+        "Saraqib", "Ariha", "Kafr Nabl",
+    ]  # fmt: skip
