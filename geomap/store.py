@@ -527,8 +527,9 @@ class Store:
         return records
 
     def table(self, articles: Iterable[tuple[str, str]]) -> pd.DataFrame:
-        """The events table of ``(article id, hash)`` pairs, built as :meth:`events` builds it."""
-        return _frame(self.records(articles))
+        """The events table of ``(article id, hash)`` pairs, built as :meth:`events` builds it, as a part of
+        a bigger table: without event ids, which are assigned over the assembled table."""
+        return schema.frame(self.records(articles), event_ids=False)
 
     def cached(self, keys: Iterable[str]) -> dict[str, str | bytes]:
         """The cached values of ``keys`` that are present."""

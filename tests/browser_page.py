@@ -59,8 +59,11 @@ class OfflinePage:
             self.requests.append(url)
             route.abort()
 
-    def open(self, path: Path) -> Any:
-        self.page.goto(path.as_uri())
+    def open(self, path: Path, size: tuple[int, int] | None = None, hash_: str = "") -> Any:
+        """Open the map (at ``size``, with a URL ``hash_``) and wait until its markers are drawn."""
+        if size is not None:
+            self.page.set_viewport_size({"width": size[0], "height": size[1]})
+        self.page.goto(path.as_uri() + hash_)
         self.page.wait_for_function("() => window.geomap && window.geomap.ready === true", timeout=30_000)
         return self.page
 
@@ -84,3 +87,20 @@ class OfflinePage:
 
     def close(self) -> None:
         self.page.close()
+
+
+# Every visible Leaflet control as [name, left, top, right, bottom] in CSS pixels.
+CONTROL_BOXES = """() => Array.from(document.querySelectorAll(".leaflet-control"))
+    .map((e) => [e.className.split(" ").filter((c) => c !== "leaflet-control").join("."), e.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && r.height > 0)
+    .map(([name, r]) => [name, r.left, r.top, r.right, r.bottom])"""
+
+
+def assert_controls_apart(boxes: list, size: tuple[int, int]) -> None:
+    """No control leaves a screen of ``size`` or covers another (boxes from :data:`CONTROL_BOXES`)."""
+    for name, left, top, right, bottom in boxes:
+        assert left >= 0 and top >= 0 and right <= size[0] and bottom <= size[1], name
+    for i, (a, *ra) in enumerate(boxes):
+        for b, *rb in boxes[i + 1 :]:
+            overlap = min(ra[2], rb[2]) - max(ra[0], rb[0]) > 0.5 and min(ra[3], rb[3]) - max(ra[1], rb[1]) > 0.5
+            assert not overlap, f"{a} overlaps {b}"

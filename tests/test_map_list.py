@@ -15,7 +15,7 @@ from typing import Any
 
 import folium
 import pytest
-from browser_page import CHROMIUM, OfflinePage
+from browser_page import CHROMIUM, CONTROL_BOXES, OfflinePage, assert_controls_apart
 from map_fixtures import inline_library
 
 import geomap
@@ -66,11 +66,9 @@ def list_map(tmp_path_factory: pytest.TempPathFactory, events) -> Path:
 
 
 def _open(offline: OfflinePage, path: Path, size: tuple[int, int] = DESKTOP) -> Any:
-    offline.page.set_viewport_size({"width": size[0], "height": size[1]})
-    offline.page.goto(path.as_uri())
-    offline.page.wait_for_function("() => window.geomap && window.geomap.ready === true", timeout=30_000)
-    offline.page.wait_for_selector(".gm-list", state="attached", timeout=10_000)
-    return offline.page
+    page = offline.open(path, size)
+    page.wait_for_selector(".gm-list", state="attached", timeout=10_000)
+    return page
 
 
 def _wait_listed(page: Any) -> None:
@@ -200,33 +198,18 @@ def test_the_legend_dates_and_source_filter_the_list(offline: OfflinePage, list_
     assert offline.requests == [] and offline.errors == []
 
 
-CONTROL_BOXES = """() => Array.from(document.querySelectorAll(".leaflet-control"))
-    .map((e) => [e.className.split(" ").filter((c) => c !== "leaflet-control").join("."), e.getBoundingClientRect()])
-    .filter(([, r]) => r.width > 0 && r.height > 0)
-    .map(([name, r]) => [name, r.left, r.top, r.right, r.bottom])"""
-
-
-def _no_overlaps(boxes: list, size: tuple[int, int]) -> None:
-    for name, left, top, right, bottom in boxes:
-        assert left >= 0 and top >= 0 and right <= size[0] and bottom <= size[1], name
-    for i, (a, *ra) in enumerate(boxes):
-        for b, *rb in boxes[i + 1 :]:
-            overlap = min(ra[2], rb[2]) - max(ra[0], rb[0]) > 0.5 and min(ra[3], rb[3]) - max(ra[1], rb[1]) > 0.5
-            assert not overlap, f"{a} overlaps {b}"
-
-
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_panel_covers_no_other_control(offline: OfflinePage, list_map: Path, size: tuple[int, int]) -> None:
     page = _open(offline, list_map, size)
     page.wait_for_timeout(300)  # every control is added once the data is drawn
     boxes = page.evaluate(CONTROL_BOXES)
     assert any("gm-list" in name for name, *_ in boxes)
-    _no_overlaps(boxes, size)
+    assert_controls_apart(boxes, size)
     if size == DESKTOP:  # open, under the layer list, and its items scroll above the legend
         _wait_listed(page)
         page.locator(".gm-legend .gm-groups summary").click()  # the legend grows: the list makes room
         page.wait_for_timeout(200)
-        _no_overlaps(page.evaluate(CONTROL_BOXES), size)
+        assert_controls_apart(page.evaluate(CONTROL_BOXES), size)
 
 
 def test_on_a_phone_the_panel_is_a_button_until_tapped(offline: OfflinePage, list_map: Path) -> None:

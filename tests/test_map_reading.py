@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_page import CHROMIUM, OfflinePage
+from browser_page import CHROMIUM, CONTROL_BOXES, OfflinePage, assert_controls_apart
 
 from geomap import api
 from geomap.map import render_map
@@ -48,11 +48,9 @@ def week_map(tmp_path_factory: pytest.TempPathFactory, gazetteer) -> Path:
 
 
 def _open(offline: OfflinePage, path: Path, size: tuple[int, int], hash_: str = "") -> Any:
-    offline.page.set_viewport_size({"width": size[0], "height": size[1]})
-    offline.page.goto(path.as_uri() + hash_)
-    offline.page.wait_for_function("() => window.geomap && window.geomap.ready === true", timeout=30_000)
-    offline.page.wait_for_timeout(300)  # the controls are added once the data is drawn
-    return offline.page
+    page = offline.open(path, size, hash_)
+    page.wait_for_timeout(300)  # the controls are added once the data is drawn
+    return page
 
 
 EVENT_MARKERS_IN_VIEW = """() => {
@@ -87,12 +85,6 @@ def test_center_and_zoom_override_the_fit(offline: OfflinePage, tmp_path: Path, 
     assert view[0] == 9 and (round(view[1]["lat"], 2), round(view[1]["lng"], 2)) == (36.2, 37.15)
 
 
-CONTROL_BOXES = """() => Array.from(document.querySelectorAll(".leaflet-control"))
-    .map((e) => [e.className.split(" ").filter((c) => c !== "leaflet-control").join("."), e.getBoundingClientRect()])
-    .filter(([, r]) => r.width > 0 && r.height > 0)
-    .map(([name, r]) => [name, r.left, r.top, r.right, r.bottom])"""
-
-
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_no_control_covers_another_or_leaves_the_screen(
     offline: OfflinePage, week_map: Path, size: tuple[int, int]
@@ -100,12 +92,7 @@ def test_no_control_covers_another_or_leaves_the_screen(
     page = _open(offline, week_map, size)
     boxes = page.evaluate(CONTROL_BOXES)
     assert len(boxes) >= 7  # zoom, full screen, search, title, layers, dates, legend, scale, attribution
-    for name, left, top, right, bottom in boxes:
-        assert left >= 0 and top >= 0 and right <= size[0] and bottom <= size[1], name
-    for i, (a, *ra) in enumerate(boxes):
-        for b, *rb in boxes[i + 1 :]:
-            overlap = min(ra[2], rb[2]) - max(ra[0], rb[0]) > 0.5 and min(ra[3], rb[3]) - max(ra[1], rb[1]) > 0.5
-            assert not overlap, f"{a} overlaps {b}"
+    assert_controls_apart(boxes, size)
 
 
 def test_touch_targets_on_a_phone(offline: OfflinePage, week_map: Path) -> None:

@@ -248,14 +248,17 @@ def _period(value: Any) -> Period | None:
 # -- building a typed table ------------------------------------------------------------------------
 
 
-def frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+def frame(records: Iterable[Mapping[str, Any]], *, event_ids: bool = True) -> pd.DataFrame:
     """The typed events table of row records (JSON objects as :func:`geomap.events.article_rows` makes them).
 
     One construction for a fresh build, the store and cached parts, so that all give equal tables.
+    ``event_ids=False``: a part of a table, whose ids are assigned once the parts are assembled
+    (:func:`finish_table`), so they are not computed for each part first.
     """
     import pandas as pd
 
-    return finish_table(conform(pd.DataFrame(list(records), columns=list(EVENT_COLUMNS))))
+    table = conform(pd.DataFrame(list(records), columns=list(EVENT_COLUMNS)))
+    return finish_table(table) if event_ids else sort_rows(table)
 
 
 def finish_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -287,10 +290,10 @@ def conform(table: pd.DataFrame, columns: Columns = EVENT_SCHEMA) -> pd.DataFram
     names = [column.name for column in columns]
     table = table.reindex(columns=names)
     if "event_date" in names and not pd.api.types.is_datetime64_any_dtype(table["event_date"]):
-        fields = _per_value(table["event_date"], date_fields)
+        text = table["event_date"]
         for number, name in enumerate(("event_date", "event_date_end", "date_precision")):
-            if name in names:
-                table[name] = fields.map(lambda values, n=number: values[n] if values else None)
+            if name in names:  # once per distinct date text, not per row
+                table[name] = _per_value(text, lambda value, n=number: date_fields(value)[n])
     return table.assign(**{column.name: _CONVERT[column.kind](table[column.name], column) for column in columns})
 
 

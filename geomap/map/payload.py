@@ -308,14 +308,13 @@ def _categories(present: set[str], color_by: str) -> list[list[str]]:
     styles = style.KIND_STYLES if color_by == "kind" else style.EVENT_STYLES
     known = [k for k in styles if k in present]
     others = sorted(present - set(known))
-    entries = [[k, *_reordered(style.style_of(k, color_by, 0))] for k in known]
-    entries += [[k or "unknown", *_reordered(style.style_of(k, color_by, i))] for i, k in enumerate(others)]
-    return entries
+    return [_entry(k, color_by, 0) for k in known] + [_entry(k, color_by, i) for i, k in enumerate(others)]
 
 
-def _reordered(styled: tuple[str, str, str]) -> list[str]:
-    label, colour, shape = styled
-    return [colour, label, shape]
+def _entry(value: str, color_by: str, number: int) -> list[str]:
+    """One legend entry; ``number`` picks the fallback style of a value without one of its own."""
+    label, colour, shape = style.style_of(value, color_by, number)
+    return [value or "unknown", colour, label, shape]
 
 
 def _source_groups(sources: Counter) -> list[str]:
