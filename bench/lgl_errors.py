@@ -23,10 +23,10 @@ import numpy as np
 
 import geomap
 from geomap import evaluate
-from geomap.extract import find_mentions
-from geomap.normalize import fold_name
-from geomap.recognize import recognise
-from geomap.resolve import resolve
+from geomap.parse.extract import find_mentions
+from geomap.parse.normalize import fold_name
+from geomap.parse.recognize import recognise
+from geomap.parse.resolve import resolve
 
 DEFAULT_GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "lgl.jsonl"
 

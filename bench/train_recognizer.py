@@ -6,7 +6,7 @@ Usage::
     python bench/train_recognizer.py ../shared/eval/lgl.jsonl [-o geomap/data/recognizer.json]
 
 Every gazetteer match of every document is a sample; it is positive when it overlaps a gold
-toponym. The model is a logistic regression over the general features of :mod:`geomap.recognize`
+toponym. The model is a logistic regression over the general features of :mod:`geomap.parse.recognize`
 (no word identities, so it cannot memorise the corpus's names). The script reports 2-fold
 cross-validated precision/recall/F1 (documents split in two halves) so the number printed is on
 text the model did not see, then fits on everything and writes the weights with the threshold
@@ -24,8 +24,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 import geomap
-from geomap.extract import find_mentions
-from geomap.recognize import FEATURES, MODEL_PATH, match_features
+from geomap.parse.extract import find_mentions
+from geomap.parse.recognize import FEATURES, MODEL_PATH, match_features
 
 
 def samples(gold_path: Path, gazetteer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     model = fit(x, y)
     weights = {name: round(float(w), 4) for name, w in zip(FEATURES, model.coef_[0])}
     payload = {
-        "about": "logistic regression weights over geomap.recognize.FEATURES; trained by bench/train_recognizer.py",
+        "about": (
+            "logistic regression weights over geomap.parse.recognize.FEATURES; trained by bench/train_recognizer.py"
+        ),
         "trained_on": args.gold.name,
         "threshold": threshold,
         "weights": weights,

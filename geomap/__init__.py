@@ -1,7 +1,7 @@
 """geomap: find the places in news articles and map them, offline.
 
 The pipeline, one module per step: :mod:`~geomap.sources` (read articles) ->
-:mod:`~geomap.extract` (find mentions) -> :mod:`~geomap.resolve` (pick the place) ->
+:mod:`~geomap.parse.extract` (find mentions) -> :mod:`~geomap.parse.resolve` (pick the place) ->
 :mod:`~geomap.events` (the table) -> :mod:`~geomap.map` (the folium map) / :mod:`~geomap.export`;
 :mod:`~geomap.store` keeps the rows between runs so that re-runs only parse new articles.
 """

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 from geomap.errors import SourceError
 from geomap.events import EVENT_SCHEMA, article_rows, events_table, mention_event, schema
 from geomap.export import to_parquet, write_export
-from geomap.extract import expect_text, find_mentions
 from geomap.fileio import atomic_write_chunks, atomic_write_text, check_output, is_stdout
 from geomap.gazetteer import Gazetteer, GazetteerDirs, curated_dirs, load_curated
 from geomap.geo import require_geopandas
@@ -37,8 +36,9 @@ from geomap.geocode import Geocoder, resolve_unknown
 from geomap.map import payload
 from geomap.map.page import GeomapMap, events_map, map_from_blocks
 from geomap.model import Article, Toponym
-from geomap.recognize import recognise
-from geomap.resolve import resolve
+from geomap.parse.extract import expect_text, find_mentions
+from geomap.parse.recognize import recognise
+from geomap.parse.resolve import resolve
 from geomap.sources import STDIN, list_sources, read_articles, read_stdin
 from geomap.store import MEMORY, Store, StoreUpdate, default_store_path, store_error
 
@@ -60,12 +60,12 @@ def load_gazetteer(directory: GazetteerDirs = None, *, world: bool = False) -> G
     ``directory`` is one folder of gazetteer TSV files or a list of them (``--gazetteer``), read
     after the built-in files (see :func:`geomap.gazetteer.read_curated` for the precedence). With
     ``world=True``, the curated files plus the GeoNames-derived world data, compiled once into an
-    indexed local store (:mod:`geomap.world`; the first call takes about half a minute). Raises
+    indexed local store (:mod:`geomap.gazetteer.world`; the first call takes about half a minute). Raises
     :class:`~geomap.errors.GazetteerError` when the built-in data is missing or a file is malformed.
     """
     curated = curated_dirs(directory)
     if world:
-        from geomap.world import load_world
+        from geomap.gazetteer.world import load_world
 
         return load_world(curated=curated)
     return load_curated(curated)
@@ -192,7 +192,7 @@ def lazy_gazetteer(directory: GazetteerDirs = None, *, world: bool = True) -> La
     """:func:`load_gazetteer` deferred until a text needs it (the world store's version is read cheaply)."""
     curated = curated_dirs(directory)  # a missing built-in gazetteer is reported now, not at first use
     if world:
-        from geomap.world import world_version
+        from geomap.gazetteer.world import world_version
 
         return LazyGazetteer(lambda: load_gazetteer(curated, world=True), world_version(curated))
     return LazyGazetteer(lambda: load_gazetteer(curated))

@@ -239,8 +239,8 @@ def _geocoder(args: argparse.Namespace):
     """The opt-in :class:`~geomap.geocode.OnlineGeocoder` of the command line, or None."""
     if not getattr(args, "geocoder", None):
         return None
+    from geomap.gazetteer.world import data_dir
     from geomap.geocode import OnlineGeocoder, parse_service_url
-    from geomap.world import data_dir
 
     domain, scheme = parse_service_url(args.geocoder_url) if args.geocoder_url else (None, "https")
     cache = args.geocoder_cache or data_dir() / "geocode-cache.sqlite"
@@ -516,7 +516,7 @@ def _load_gazetteer(args: argparse.Namespace, out: _Output, *, lazy: bool = Fals
     to_compile = None  # the curated folders of a world store that must be compiled first
     if not args.curated_only:
         from geomap.gazetteer import curated_dirs, load_curated
-        from geomap.world import is_compiled
+        from geomap.gazetteer.world import is_compiled
 
         curated = curated_dirs(args.gazetteer)
         if not is_compiled(curated=curated):
@@ -539,7 +539,7 @@ def _load_gazetteer(args: argparse.Namespace, out: _Output, *, lazy: bool = Fals
 
 def _compile_world(curated, out: _Output) -> None:
     """Compile the world store now (unless it is there by now), showing its stages (see :class:`_StageProgress`)."""
-    from geomap.world import build_world, data_dir, is_compiled
+    from geomap.gazetteer.world import build_world, data_dir, is_compiled
 
     if is_compiled(curated=curated):
         return
@@ -591,8 +591,7 @@ class _StageProgress:
 
 
 def _gazetteer(args: argparse.Namespace, out: _Output) -> int:
-    from geomap import geonames, world
-    from geomap.gazetteer import curated_dirs
+    from geomap.gazetteer import curated_dirs, geonames, world
 
     curated = curated_dirs(args.gazetteer)
     directory = world.data_dir()

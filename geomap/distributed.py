@@ -65,7 +65,7 @@ def article_record(article: Article, gazetteer: Gazetteer, *, events: bool = Tru
 
 def _spec(directory: GazetteerDirs, world: bool) -> tuple[tuple[str, ...], bool, str]:
     """What identifies a gazetteer across processes: its added folders, its tier and a digest of its inputs."""
-    from geomap.world import world_version
+    from geomap.gazetteer.world import world_version
 
     if directory is None:
         extra: tuple[str, ...] = ()
@@ -106,7 +106,7 @@ def _write_partition(articles: Sequence[Article], path: str, spec: tuple, events
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from geomap.extract import expect_text
+    from geomap.parse.extract import expect_text
 
     gazetteer = gazetteer_for(spec)
     expect_text(gazetteer, sum(len(article.text) for article in articles))

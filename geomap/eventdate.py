@@ -55,7 +55,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from geomap.sentences import GapCounts, sentence_bounds
+from geomap.parse.sentences import GapCounts, sentence_bounds
 
 __all__ = ["EventDate", "Period", "date_text", "day_first", "event_date", "find_article_date", "period"]
 

@@ -38,7 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geomap.errors import GeomapError
-from geomap.sentences import GapCounts, sentence_bounds
+from geomap.parse.sentences import GapCounts, sentence_bounds
 
 __all__ = [
     "EVENT_TYPES", "EventType", "Lexicon", "LexiconError", "classify_event", "load_lexicon", "default_lexicon_path",
@@ -755,7 +755,7 @@ def classify_event(
         Character offsets of the place mention, ``text[start:end]``.
     sentence_start, sentence_end : int, optional
         Bounds of the mention's sentence when the caller has them; otherwise the sentence
-        is found with :func:`geomap.sentences.sentence_bounds`.
+        is found with :func:`geomap.parse.sentences.sentence_bounds`.
     lexicon : Lexicon, optional
         A lexicon from :func:`load_lexicon`; the shipped one by default.
 

@@ -58,8 +58,8 @@ from geopy.point import Point
 from geomap.errors import GeocoderError
 from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_PLACE, Gazetteer
 from geomap.model import ADMIN_KINDS, Place, Toponym
-from geomap.normalize import fold_name, name_keys
-from geomap.resolve import rank_lone_name, relation_of
+from geomap.parse.normalize import fold_name, name_keys
+from geomap.parse.resolve import rank_lone_name, relation_of
 
 __all__ = [
     "OnlineGeocoder", "LocalGeocoder", "GeocoderDegradedWarning", "unknown_place_names", "resolve_unknown",
@@ -949,7 +949,7 @@ def _positions(places: Mapping[str, Place]) -> list[tuple[str, str, float, float
     Why the special case: the world store's places mapping fetches a row per key; one query reads all
     260k positions in under a second, where 260k lookups would take many.
     """
-    from geomap.world import SqlMapping
+    from geomap.gazetteer.world import SqlMapping
 
     if isinstance(places, SqlMapping):
         return places.columns("id", "kind", "lat", "lon")

@@ -44,7 +44,7 @@ class Article:
 
 @dataclass(frozen=True)
 class Match:
-    """A span of the text that matched a gazetteer name (output of :mod:`geomap.extract`)."""
+    """A span of the text that matched a gazetteer name (output of :mod:`geomap.parse.extract`)."""
 
     start: int
     end: int
@@ -55,7 +55,7 @@ class Match:
 
 @dataclass(frozen=True)
 class Toponym:
-    """A resolved mention (output of :mod:`geomap.resolve`)."""
+    """A resolved mention (output of :mod:`geomap.parse.resolve`)."""
 
     start: int
     end: int

@@ -7,7 +7,8 @@ from types import ModuleType
 
 import pytest
 
-from geomap import eventdate, eventtype, sentences
+from geomap import eventdate, eventtype
+from geomap.parse import sentences
 
 
 @pytest.mark.parametrize("module", [eventtype, eventdate, sentences], ids=lambda m: m.__name__)

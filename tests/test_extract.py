@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geomap.extract import find_mentions
+from geomap.parse.extract import find_mentions
 
 KHMEIMIM = "geomap:khmeimim-air-base"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from geomap.errors import GazetteerError, GeomapError
-from geomap.extract import find_mentions
 from geomap.gazetteer import KINDS, PLACE_COLUMNS, load_curated, load_demonyms, load_exclusions, load_places
+from geomap.parse.extract import find_mentions
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "gazetteer"
 

@@ -25,7 +25,7 @@ from geomap.geocode import (
     parse_service_url,
     unknown_place_names,
 )
-from geomap.normalize import fold_name
+from geomap.parse.normalize import fold_name
 
 USER_AGENT = "geomap-tests/1.0 (tests@example.org)"
 ARTICLE = "Shelling hit the village of Tell Zuhra near Idlib on Tuesday, killing two, activists said."

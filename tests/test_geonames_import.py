@@ -13,8 +13,8 @@ import pytest
 import geomap
 from geomap.cli import main
 from geomap.errors import GazetteerError
-from geomap.geonames import import_dump
-from geomap.world import build_world, load_world
+from geomap.gazetteer.geonames import import_dump
+from geomap.gazetteer.world import build_world, load_world
 
 
 def _row(gid, name, alternates, lat, lon, fclass, fcode, country, admin1, population):

@@ -20,9 +20,10 @@ from types import ModuleType
 import pytest
 
 import geomap
-from geomap import eventdate, events, eventtype, sentences
+from geomap import eventdate, events, eventtype
 from geomap.api import parse_articles
 from geomap.model import Article
+from geomap.parse import sentences
 
 #: Realistic news words: place names, cue words of several event types, dates, commas; no sentence end.
 _PROSE = (

@@ -21,7 +21,7 @@ import geomap.api
 from geomap import LocalGeocoder
 from geomap.gazetteer import Gazetteer
 from geomap.model import Match, Place
-from geomap.resolve import resolve
+from geomap.parse.resolve import resolve
 
 KAFR_RUMA = ("geomap:kafr-ruma", 35.6233, 36.6097)
 MAARAT = "167611"

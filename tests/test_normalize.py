@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from geomap.normalize import fold, fold_name, name_keys
+from geomap.parse.normalize import fold, fold_name, name_keys
 
 MAARAT_KEY = " marat al numan"
 

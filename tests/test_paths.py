@@ -63,7 +63,7 @@ def test_cache_dir_honours_xdg_cache_home(monkeypatch, tmp_path):
 
 
 def test_world_data_dir_is_the_cache_dir(monkeypatch, tmp_path):
-    from geomap.world import data_dir
+    from geomap.gazetteer.world import data_dir
 
     monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "c"))
     assert data_dir() == paths.cache_dir() == tmp_path / "c"
@@ -218,7 +218,7 @@ def test_added_demonym_must_name_a_known_place(tmp_path):
 
 
 def test_world_version_covers_the_added_folders(tmp_path, monkeypatch):
-    from geomap.world import world_version
+    from geomap.gazetteer.world import world_version
 
     monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
     a = _folder(tmp_path / "a", places_tsv=[HEADER, _place("geomap:x", "Xville")])
@@ -231,7 +231,7 @@ def test_world_version_covers_the_added_folders(tmp_path, monkeypatch):
 
 
 def test_world_store_includes_the_added_folders(tmp_path, monkeypatch):
-    from geomap.world import build_world, load_world
+    from geomap.gazetteer.world import build_world, load_world
 
     monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
     a = _folder(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geomap.events import EVENT_COLUMNS
-from geomap.sentences import sentence_at, sentence_spans
+from geomap.parse.sentences import sentence_at, sentence_spans
 
 
 def _sentences(text: str) -> list[str]:

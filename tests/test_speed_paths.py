@@ -11,10 +11,10 @@ import re
 
 import pytest
 
-import geomap.resolve as resolve_module
-from geomap.extract import find_mentions
-from geomap.recognize import recognise
-from geomap.resolve import resolve
+import geomap.parse.resolve as resolve_module
+from geomap.parse.extract import find_mentions
+from geomap.parse.recognize import recognise
+from geomap.parse.resolve import resolve
 from tests.articlegen import article_text, place_names
 from tests.conftest import SEEDS_DIR
 
@@ -42,7 +42,7 @@ def gaz(request, gazetteer):
     """The curated gazetteer, and the world store when it is compiled (ambiguous names need it)."""
     if request.param == "curated":
         return gazetteer
-    from geomap.world import is_compiled, load_world
+    from geomap.gazetteer.world import is_compiled, load_world
 
     if not is_compiled():
         pytest.skip("world store not compiled")
@@ -71,7 +71,7 @@ def test_fast_candidate_scores_equal_the_signal_sums(gaz, monkeypatch):
 
 
 def test_fast_recognition_probabilities_equal_the_feature_scores(gaz):
-    from geomap.recognize import load_model, match_features, probabilities, score
+    from geomap.parse.recognize import load_model, match_features, probabilities, score
 
     model = load_model()
     compared = 0
@@ -104,7 +104,7 @@ def _reference_word_hits(folded, gazetteer):
     a match at the very end of the text when a longer key could have followed (see
     ``test_a_name_at_the_end_of_the_text_is_found``).
     """
-    from geomap.extract import _shorter_whole_word_key
+    from geomap.parse.extract import _shorter_whole_word_key
 
     text = folded.text
     size = len(text)
@@ -163,8 +163,8 @@ def _with_span_index(gaz):
 
 def test_word_hits_equal_the_restarting_scan(gaz):
     """Both ways of finding hits (automaton scan, span index lookups) give the reference scan's hits."""
-    from geomap.extract import _EXCLUDE, _automaton_word_hits, _describe, _indexed_word_hits
-    from geomap.normalize import fold
+    from geomap.parse.extract import _EXCLUDE, _automaton_word_hits, _describe, _indexed_word_hits
+    from geomap.parse.normalize import fold
 
     indexed = _with_span_index(gaz)
     for text in _texts() + _noisy_texts(gaz):
@@ -228,7 +228,7 @@ def test_batched_near_counts_equal_one_mention_at_a_time(gaz, monkeypatch):
 
 
 def test_article_spans_equal_the_regex_search():
-    from geomap import normalize
+    from geomap.parse import normalize
 
     def by_regex(folded):
         spans = [(m.start(), m.end() - 1) for m in normalize._ARTICLE_BEFORE_HYPHEN.finditer(folded)]
@@ -251,7 +251,7 @@ def test_tiny_caches_give_the_same_toponyms(gaz, monkeypatch):
 
     texts = _texts()
     want = [geoparse(text, gaz) for text in texts]
-    for name in ("geomap.extract", "geomap.recognize", "geomap.resolve"):
+    for name in ("geomap.parse.extract", "geomap.parse.recognize", "geomap.parse.resolve"):
         monkeypatch.setattr(sys.modules[name], "_CACHE_LIMIT", 1)
     gaz.memo.clear()
     try:

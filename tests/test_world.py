@@ -141,7 +141,7 @@ def test_demonym_beats_a_village_of_the_same_name(world):
 def test_a_small_job_finds_its_names_without_loading_the_automaton(seed_text):
     """One article through a freshly opened world store: span index only, same result as the automaton's."""
     from geomap.api import geoparse
-    from geomap.world import _open, _paths, data_dir, is_compiled, world_version
+    from geomap.gazetteer.world import _open, _paths, data_dir, is_compiled, world_version
 
     if not is_compiled():
         pytest.skip("world store not compiled")
@@ -158,9 +158,9 @@ def test_a_small_job_finds_its_names_without_loading_the_automaton(seed_text):
 def test_a_big_job_loads_the_automaton_before_it_starts(seed_text):
     """parse_articles of more text than the span index serves: the automaton is loaded up front."""
     from geomap.api import parse_articles
-    from geomap.extract import SPAN_INDEX_CHARS
+    from geomap.gazetteer.world import _open, _paths, data_dir, is_compiled, world_version
     from geomap.model import Article
-    from geomap.world import _open, _paths, data_dir, is_compiled, world_version
+    from geomap.parse.extract import SPAN_INDEX_CHARS
 
     if not is_compiled():
         pytest.skip("world store not compiled")

@@ -23,12 +23,11 @@ from pathlib import Path
 import ahocorasick
 import pytest
 
-from geomap import world
 from geomap.errors import GazetteerError
-from geomap.gazetteer import case_pattern, iter_span_rows, name_entries, read_curated, span_rows
-from geomap.normalize import fold, fold_name, name_keys
-from geomap.registry import _common_word, _json_values
-from geomap.world import STAGES, build_world, is_compiled, load_world, world_version
+from geomap.gazetteer import case_pattern, iter_span_rows, name_entries, read_curated, span_rows, world
+from geomap.gazetteer.registry import _common_word, _json_values
+from geomap.gazetteer.world import STAGES, build_world, is_compiled, load_world, world_version
+from geomap.parse.normalize import fold, fold_name, name_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 CURATED = ROOT / "gazetteer"
@@ -223,7 +222,7 @@ _CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from geomap.world import build_world
+    from geomap.gazetteer.world import build_world
 
     def progress(stage, step, steps):
         if stage == sys.argv[2]:

@@ -16,7 +16,7 @@ from geomap.events import schema
 from geomap.events.schema import EVENT_COLUMNS, date_fields
 from geomap.eventtype import EventType, classify_event
 from geomap.model import Article, Toponym
-from geomap.sentences import sentence_bounds
+from geomap.parse.sentences import sentence_bounds
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -34,8 +34,8 @@ import numpy as np
 
 from geomap.gazetteer import Gazetteer
 from geomap.model import ADMIN_KINDS, POPULATED_KINDS, Match, Place, Toponym
-from geomap.normalize import skeleton
-from geomap.recognize import is_curated
+from geomap.parse.normalize import skeleton
+from geomap.parse.recognize import is_curated
 
 __all__ = ["resolve", "relation_of", "rank_lone_name", "ONLY_CANDIDATE_CONFIDENCE", "SHARED_CONFIDENCE"]
 

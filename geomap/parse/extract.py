@@ -16,7 +16,7 @@ import numpy as np
 
 from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_EXCLUDE, Gazetteer, case_allows
 from geomap.model import Match
-from geomap.normalize import Folded, fold
+from geomap.parse.normalize import Folded, fold
 
 __all__ = ["find_mentions", "expect_text"]
 

