@@ -95,6 +95,48 @@ def test_no_control_covers_another_or_leaves_the_screen(
     assert_controls_apart(boxes, size)
 
 
+_TOP_CONTROLS = ("leaflet-control-zoom", "gm-save-image", "gm-search", "gm-title", "leaflet-control-layers")
+
+
+def test_a_phone_shows_one_panel_at_a_time_as_a_sheet_below_the_top_controls(
+    offline: OfflinePage, seed_map: Path
+) -> None:
+    """Tapping a panel's button on a phone opens it as a sheet at the bottom of the screen and closes the
+    panel that was open: the search box, zoom, title and layers stay visible and usable above it."""
+    page = _open(offline, seed_map, PHONE)
+    panels = page.evaluate("() => Array.from(document.querySelectorAll('.gm-panel')).map((e) => e.className)")
+    assert len(panels) == 3  # events in view, dates, event types
+    for index in range(len(panels)):
+        page.locator(".gm-panel > summary").nth(index).click()
+        page.wait_for_timeout(100)
+        open_panels = page.evaluate("() => Array.from(document.querySelectorAll('.gm-panel[open]')).length")
+        assert open_panels == 1, f"tapping panel {index} left {open_panels} panels open"
+        boxes = page.evaluate(CONTROL_BOXES)
+        sheet = next(box for box in boxes if "gm-panel" in box[0] and box[0] == _open_panel_name(page))
+        top = [box for box in boxes if any(name in box[0] for name in _TOP_CONTROLS)]
+        assert len(top) == len(_TOP_CONTROLS)
+        assert_controls_apart([sheet, *top], PHONE)
+        assert sheet[3] - sheet[1] >= PHONE[0] - 20  # a sheet: (nearly) the screen's width
+        assert page.evaluate(_SHEET_ON_TOP, sheet), "another control is drawn over the open sheet"
+    page.locator(".gm-panel[open] > summary").click()  # tapping the open one closes it
+    assert page.evaluate("() => document.querySelectorAll('.gm-panel[open]').length") == 0
+
+
+# Whether the open panel is what a finger touches along its top, middle and bottom edge.
+_SHEET_ON_TOP = """([, left, top, right, bottom]) => {
+    const sheet = document.querySelector('.gm-panel[open]');
+    return [top + 5, (top + bottom) / 2, bottom - 5].every((y) => [left + 10, (left + right) / 2, right - 10]
+        .every((x) => sheet.contains(document.elementFromPoint(x, y))));
+}"""
+
+
+def _open_panel_name(page: Any) -> str:
+    return page.evaluate(
+        """() => document.querySelector('.gm-panel[open]').className.split(' ')
+                  .filter((c) => c !== 'leaflet-control').join('.')"""
+    )
+
+
 def test_touch_targets_on_a_phone(offline: OfflinePage, week_map: Path) -> None:
     page = _open(offline, week_map, PHONE)
     sizes = page.evaluate(

@@ -508,11 +508,20 @@
     layers.classList.remove("leaflet-control-layers-expanded");
     map.on("click", function () { layers.classList.remove("leaflet-control-layers-expanded"); });
   }
-  // A panel (legend, dates) as <details>: open on a large screen, a button on a small one.
+  // A panel (legend, dates, list) as <details>: open on a large screen, a button on a small one. On a
+  // small screen an open panel is a sheet at the bottom (events.css), one at a time: opening one closes
+  // the others, so the search box, zoom and layers above it stay visible.
   function panel(className, title) {
     var box = el("details", "gm-box gm-panel " + className);
     box.open = !smallScreen();
     box.appendChild(el("summary", "gm-panel-title", title));
+    box.addEventListener("toggle", function () {
+      if (!box.open || !smallScreen()) return;
+      var container = box.closest(".leaflet-container") || document;
+      Array.prototype.forEach.call(container.querySelectorAll(".gm-panel[open]"), function (other) {
+        if (other !== box) other.open = false;
+      });
+    });
     return box;
   }
 
