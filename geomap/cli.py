@@ -89,6 +89,7 @@ _GAZ_EXAMPLES = """examples:
   geomap gazetteer build                      # compile the world store now (else done at first use)
   geomap gazetteer import SY.txt              # a GeoNames country file you downloaded
   geomap gazetteer import allCountries.txt alternateNamesV2.txt
+  geomap gazetteer import syria-latest.osm.pbf   # an OpenStreetMap extract: districts, bases, plants, dams, ...
   geomap gazetteer info                       # which curated folders are read, where the store is
   geomap gazetteer build --gazetteer my-places/   # the store with your own TSV files added
 
@@ -166,9 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--debounce", type=float, default=2.0, metavar="SECONDS", help="quiet time before a rebuild")
     _store_options(watch)
 
-    gazetteer = _command(commands, "gazetteer", "compile the world gazetteer or import GeoNames dumps", _GAZ_EXAMPLES)
+    gazetteer = _command(
+        commands, "gazetteer", "compile the world gazetteer or import GeoNames dumps and OSM extracts", _GAZ_EXAMPLES
+    )
     gazetteer.add_argument("action", choices=("build", "import", "info"), help="what to do")
-    gazetteer.add_argument("files", nargs="*", type=Path, metavar="FILE", help="GeoNames dumps to import")
+    gazetteer.add_argument(
+        "files", nargs="*", type=Path, metavar="FILE", help="GeoNames dumps or OSM extracts (.osm.pbf, .osm) to import"
+    )
 
     cache = _command(
         commands, "cache", "show or clear the cache (compiled world gazetteer, geocoder answers)", _CACHE_EXAMPLES,
@@ -591,15 +596,19 @@ class _StageProgress:
 
 
 def _gazetteer(args: argparse.Namespace, out: _Output) -> int:
-    from geomap.gazetteer import curated_dirs, geonames, world
+    from geomap.gazetteer import curated_dirs, geonames, osm, world
 
     curated = curated_dirs(args.gazetteer)
     directory = world.data_dir()
     if args.action == "import":
         if not args.files:
-            raise GeomapError("gazetteer import: name at least one GeoNames file (allCountries.txt, SY.txt, ...)")
+            raise GeomapError(
+                "gazetteer import: name at least one GeoNames file (allCountries.txt, SY.txt, ...) or OSM extract"
+            )
+        directory.mkdir(parents=True, exist_ok=True)  # a fresh machine has no cache folder yet
         for path in args.files:
-            count = geonames.import_dump(path, directory / "imports.sqlite")
+            importer = osm.import_osm if osm.is_osm_file(path) else geonames.import_dump
+            count = importer(path, directory / "imports.sqlite")
             out.say(f"imported {count} rows from {path}")
     if args.action in ("build", "import"):
         started = time.perf_counter()

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Place", "Article", "Match", "Toponym", "ADMIN_KINDS", "POPULATED_KINDS"]
+__all__ = ["Place", "Article", "Match", "Toponym", "ADMIN_KINDS", "POPULATED_KINDS", "MARINE_KINDS", "PHYSICAL_KINDS"]
 
 #: Kinds that name an area rather than a point: drawn as areas, preferred after "X province".
 ADMIN_KINDS = frozenset({"continent", "region", "country", "province", "district"})
 #: Kinds that people live in: the default reading of a bare name ("Idlib" is the city).
 POPULATED_KINDS = frozenset({"city", "town", "village", "camp", "neighbourhood"})
+#: Bodies of sea water (Natural Earth's marine areas, :mod:`geomap.gazetteer.naturalearth`).
+MARINE_KINDS = frozenset({"ocean", "sea", "gulf", "bay", "strait"})
+#: Physical features: areas (or lines) that are neither administrative nor lived in.
+PHYSICAL_KINDS = MARINE_KINDS | {
+    "lake", "river", "canal", "mountain range", "desert", "plateau", "peninsula", "plain", "basin", "valley",
+    "delta", "wetland",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import TypeAlias
 
 from geomap.errors import GazetteerError
 from geomap.gazetteer.index import Gazetteer
-from geomap.model import Place
+from geomap.model import PHYSICAL_KINDS, Place
 
 __all__ = [
     "PLACE_COLUMNS",
@@ -55,7 +55,7 @@ KINDS = frozenset(
         "neighbourhood", "military base", "airport", "crossing", "road", "landmark", "water", "mountain",
         "island", "place",
     }
-)  # fmt: skip
+) | PHYSICAL_KINDS  # fmt: skip
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:

@@ -105,5 +105,6 @@ def imported_places(store: Path) -> Iterator[Place]:
         "SELECT * FROM places ORDER BY id"
     ):
         aliases = tuple(a for a in names.get(gid, ()) if a != name and all(ord(c) < 0x250 for c in a))
-        yield Place(gid, name, kind, country, lat, lon, admin1, population, "geonames-import", aliases)
+        source = "osm-import" if gid.startswith("osm:") else "geonames-import"  # see geomap.gazetteer.osm
+        yield Place(gid, name, kind, country, lat, lon, admin1, population, source, aliases)
     connection.close()

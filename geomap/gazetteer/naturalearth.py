@@ -1,0 +1,96 @@
+"""Natural Earth's physical features for the world gazetteer: seas, gulfs, straits, lakes, rivers,
+mountain ranges and peaks, deserts, plateaux, peninsulas, plains and named land regions.
+
+Why: news names the Black Sea, Lake Chad, the Euphrates and the Zagros, and a gazetteer of populated
+places and divisions reads them as something else or not at all ("Lake Chad" was the country Chad,
+the "Sea of Azov" the town of Azov). About 1,700 features, each with a point in its middle and its
+simplified outline (:func:`area`).
+
+Data (package data, ``geomap/gazetteer/data/``), made by the maintainer script
+:mod:`geomap.gazetteer.naturalearth_build` from Natural Earth 4.0.0 (public domain; the header of the
+TSV file records the version and the sources):
+
+* ``naturalearth.tsv``: one place a row, in the columns of the curated files
+  (:data:`~geomap.gazetteer.curated.PLACE_COLUMNS`), ids ``ne:<layer>:<name>`` (``ne:marine:black-sea``,
+  ``ne:lake:lake-chad``, ``ne:river:euphrates``); kinds from :data:`geomap.model.PHYSICAL_KINDS`
+  and ``mountain`` (peaks) and ``region`` (Siberia, Mesopotamia);
+* ``naturalearth_areas.tsv.gz``: each place's simplified outline as WKT (lines for rivers).
+
+Read only when the world store is compiled (:mod:`geomap.gazetteer.world`); :func:`area` reads the
+outlines on first use.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
+
+from geomap.errors import GazetteerError
+from geomap.gazetteer.curated import load_places
+from geomap.model import Place
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = ["SOURCE", "naturalearth_places", "data_digest", "area"]
+
+#: The ``source`` of every place read here (its layer follows a colon: ``naturalearth:lake``).
+SOURCE = "naturalearth"
+_DATA: Traversable = resources.files("geomap.gazetteer") / "data"
+PLACES_FILE = _DATA / "naturalearth.tsv"
+AREAS_FILE = _DATA / "naturalearth_areas.tsv.gz"
+
+
+def naturalearth_places() -> list[Place]:
+    """The places of ``naturalearth.tsv``, checked as a curated file is (columns, kinds, coordinates)."""
+    return load_places(PLACES_FILE)
+
+
+def data_digest() -> bytes:
+    """A digest of both data files: the world store is recompiled when they change."""
+    digest = hashlib.sha256()
+    for path in (PLACES_FILE, AREAS_FILE):
+        digest.update(_read(path))
+    return digest.digest()
+
+
+def area(place_id: str) -> BaseGeometry | None:
+    """The outline of a Natural Earth place as a shapely geometry (lon/lat), or None.
+
+    A polygon or multipolygon for seas, lakes and land features, a (multi)line for rivers, a point for
+    peaks; None for an id this module does not know. Simplified to about 1 km (0.01 degree), enough
+    to draw or to test which features a point lies in; parsed once per id.
+
+    >>> area("ne:marine:black-sea").contains(shapely.Point(34.0, 43.0))  # doctest: +SKIP
+    True
+    """
+    wkt = _outlines().get(place_id)
+    return None if wkt is None else _geometry(wkt)
+
+
+@lru_cache(maxsize=1)
+def _outlines() -> dict[str, str]:
+    """Place id -> WKT, read once (the file is a few hundred kB; geometries are parsed on demand)."""
+    text = gzip.decompress(_read(AREAS_FILE)).decode("utf-8")
+    rows = [row for row in text.splitlines() if not row.startswith("#")]
+    if not rows or rows[0] != "id\twkt":
+        raise GazetteerError(f"{AREAS_FILE}: expected the header 'id<TAB>wkt'; reinstall geomap")
+    return dict(row.split("\t", 1) for row in rows[1:] if row)
+
+
+@lru_cache(maxsize=4096)
+def _geometry(wkt: str) -> BaseGeometry:
+    import shapely
+
+    return shapely.from_wkt(wkt)
+
+
+def _read(path: Traversable) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as err:
+        raise GazetteerError(f"{path}: Natural Earth gazetteer data not found; reinstall geomap") from err
