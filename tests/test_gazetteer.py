@@ -28,8 +28,9 @@ def _tsv_rows(name: str) -> list[dict]:
 
 
 def test_curated_files_load(gazetteer):
-    places = load_places(GAZETTEER_DIR / "places.tsv")
-    assert len(places) == len(_tsv_rows("places.tsv")) > 50
+    files = sorted(path.name for path in GAZETTEER_DIR.glob("*places*.tsv"))  # every curated places file
+    places = [place for name in files for place in load_places(GAZETTEER_DIR / name)]
+    assert len(places) == sum(len(_tsv_rows(name)) for name in files) > 50
     assert len(load_demonyms(GAZETTEER_DIR / "demonyms.tsv")) == len(_tsv_rows("demonyms.tsv"))
     assert len(load_exclusions(GAZETTEER_DIR / "exclusions.tsv")) == len(_tsv_rows("exclusions.tsv"))
     assert set(gazetteer.places) == {place.id for place in places}

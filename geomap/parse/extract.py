@@ -5,7 +5,9 @@ longest, non-overlapping), so "Khmeimim Air Base" is one mention and "Radio Free
 by its exclusion entry before "Europe" could match. A small job on the world store uses its span
 index instead (same hits, no automaton to load; see :class:`~geomap.gazetteer.SpanIndex`). Each
 hit is then checked against the original text: it must end at a word boundary and be written in a
-case its gazetteer forms allow.
+case its gazetteer forms allow. A hit of several words that fails the case check gives way to the
+longest shorter key at its start that passes ("Gansu province" is "Gansu" when the gazetteer only
+knows "Gansu Province").
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ _DOTTED_ABBREVIATION = re.compile(r"(?:^|[\s,])(?:[A-Za-z]\.)+[A-Za-z]$")
 
 
 def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
-    """Every place-name and demonym mention in ``text``, in document order.
+    """Every place-name and demonym mention in ``text``, in document order: the whole words
+    (:func:`_whole_word_mentions`), and the names inside words with an attached prefix or case ending
+    ("بحلب", "בירושלים", "Харкова"; see :mod:`geomap.parse.affixes`)."""
+    from geomap.parse.affixes import affixed_mentions
+
+    return affixed_mentions(text, _whole_word_mentions(text, gazetteer), gazetteer, _whole_word_mentions)
+
+
+def _whole_word_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
+    """Every place-name and demonym mention in ``text`` that is whole words, in document order.
 
     Examples
     --------
@@ -41,40 +52,114 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
     ends = folded.ends[np.array(fends, dtype=np.intp) - 1].tolist()
     entries = gazetteer.entries
     accepted = _accepted(gazetteer)
+    described = gazetteer.memo.setdefault("extract", {}).get  # filled by _word_hits: see _entry_info
     matches = []
     for start, end, eid, code in zip(starts, ends, eids, codes):
-        if code == _CAPITAL and text[start].islower():
-            # Speed only: most raw hits are lowercase words ("in", "man", "police") whose every form is
-            # capitalised. A hit starts on an alphanumeric character, which is its first token's first
-            # character, and a lowercase one fails rules 1 and 2 (see case_allows), so the answer is
-            # the same as case_allows' without tokenising the surface.
-            continue
-        if code == _ABBREVIATION:
-            if text[end : end + 1] != ".":
-                continue  # "La" alone is not Louisiana; "La." after a town is
-            end += 1
-        elif text[end : end + 1] == "." and _DOTTED_ABBREVIATION.search(text[start:end]):
-            end += 1  # "U.S." keeps its final period
-        surface = text[start:end]
-        key = (eid, surface)
-        found = accepted.get(key)
-        if found is None:  # once per name and spelling: the entry's case rules and what the match is
-            entry = entries[eid]
-            if case_allows(entry.patterns, surface):
-                found = ("place" if entry.type == ENTRY_ABBREVIATION else entry.type, tuple(entry.place_ids))
-            else:
-                found = ()
-            accepted[key] = found
-        if found:
-            matches.append(Match(start, end, surface, found[0], found[1]))
+        if code != _CAPITAL or not text[start].islower():
+            # (Otherwise, speed only: most raw hits are lowercase words ("in", "man", "police") whose
+            # every form is capitalised. A hit starts on an alphanumeric character, which is its first
+            # token's first character, and a lowercase one fails rules 1 and 2 (see case_allows), so
+            # the answer is the same as case_allows' without tokenising the surface.)
+            if code == _ABBREVIATION and not _capitals_only(gazetteer, eid):
+                if text[end : end + 1] != ".":
+                    continue  # "La" alone is not Louisiana; "La." after a town is
+                end += 1
+            elif text[end : end + 1] == "." and _DOTTED_ABBREVIATION.search(text[start:end]):
+                end += 1  # "U.S." keeps its final period
+            surface = text[start:end]
+            key = (eid, surface)
+            found = accepted.get(key)
+            if found is None:  # once per name and spelling: the entry's case rules and what the match is
+                entry = entries[eid]
+                if case_allows(entry.patterns, surface):
+                    found = ("place" if entry.type == ENTRY_ABBREVIATION else entry.type, tuple(entry.place_ids))
+                else:
+                    found = ()
+                accepted[key] = found
+            if found:
+                matches.append(Match(start, end, surface, found[0], found[1]))
+                continue
+        # The case rules rejected the hit. A key of several words gives way to a shorter one that passes.
+        info = described(eid)
+        if info is None or info[2]:
+            shorter = _shorter_match(text, folded, start, eid, gazetteer)
+            if shorter is not None:
+                matches.append(shorter)
     return matches
 
 
-def _accepted(gazetteer: Gazetteer) -> dict:
-    cache = gazetteer.memo.setdefault("extract_surfaces", {})
+def _capitals_only(gazetteer: Gazetteer, eid: int) -> bool:
+    """An abbreviation written in capitals only ("DPRK", "KSA"): its case marks it, so it needs no period.
+
+    Why: "La." needs its period to be Louisiana ("La Paz" is not), but "DPRK" cannot be an ordinary
+    word: case rule 2 (all capitals) already rejects "Dprk" and "dprk". A period after it ends the
+    sentence and stays out of the mention. Cached per entry.
+    """
+    known = gazetteer.memo.setdefault("extract_capitals", {})
+    found = known.get(eid)
+    if found is None:
+        patterns = gazetteer.entries[eid].patterns
+        found = known[eid] = bool(patterns) and all(pattern and set(pattern) == {2} for pattern in patterns)
+    return found
+
+
+def _accepted(gazetteer: Gazetteer, name: str = "extract_surfaces") -> dict:
+    cache = gazetteer.memo.setdefault(name, {})
     if len(cache) >= _CACHE_LIMIT:
         cache.clear()
     return cache
+
+
+def _shorter_match(text: str, folded: Folded, start: int, eid: int, gazetteer: Gazetteer) -> Match | None:
+    """The longest shorter key at a rejected hit's start whose case rules the text passes, as a match.
+
+    Why: the scan keeps only the longest key at a position, so "Gansu province" (lowercase head noun)
+    finds the key of "Gansu Province", which asks for a capital P; without this the place would not be
+    found at all. The words after the shorter key are not scanned again (they continued a name).
+    Both ways of finding hits give the same rejected hits, so this keeps them equivalent. Cached per
+    entry and spelling, like the accepted hits (a lookup on the world store's span index is a query).
+    """
+    key = gazetteer.entries[eid].key
+    first = int(np.searchsorted(folded.offsets, start, side="right")) - 1  # folded index of the hit's start
+    long_end = int(folded.ends[first + len(key) - 2])
+    cache = _accepted(gazetteer, "extract_shorter")
+    memo_key = (eid, text[start:long_end])
+    found = cache.get(memo_key)
+    if found is None:
+        found = cache[memo_key] = _shorter_key(text, folded, start, first, key, gazetteer)
+    if not found:
+        return None
+    length, type_, place_ids = found
+    return Match(start, start + length, text[start : start + length], type_, place_ids)
+
+
+def _shorter_key(
+    text: str, folded: Folded, start: int, first: int, key: str, gazetteer: Gazetteer
+) -> tuple[int, str, tuple[str, ...]] | tuple[()]:
+    """(length in the text, type, place ids) of :func:`_shorter_match`'s key, or () when none passes.
+
+    The shorter key is judged as a hit of its own (abbreviations need their period, "U.S." keeps
+    it); an exclusion stops the search, as it would have consumed the span.
+    """
+    entries = gazetteer.entries
+    cut = key.rfind(" ")
+    while cut > 0:
+        eid = gazetteer.key_id(key[:cut])
+        if eid is not None:
+            entry = entries[eid]
+            if entry.type == ENTRY_EXCLUDE:
+                return ()
+            end = int(folded.ends[first + cut - 2])
+            has_period = text[end : end + 1] == "."
+            if entry.type == ENTRY_ABBREVIATION and not _capitals_only(gazetteer, eid):
+                end = end + 1 if has_period else -1
+            elif has_period and _DOTTED_ABBREVIATION.search(text[start:end]):
+                end += 1
+            if end > start and case_allows(entry.patterns, text[start:end]):
+                type_ = "place" if entry.type == ENTRY_ABBREVIATION else entry.type
+                return end - start, type_, tuple(entry.place_ids)
+        cut = key.rfind(" ", 0, cut)
+    return ()
 
 
 # What a hit's entry asks of it before the entry itself is read: exclusions give nothing; a capital

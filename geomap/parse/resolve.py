@@ -10,6 +10,9 @@ other. Each signal adds to a candidate's score:
 * qualifier: "Alexandria, La." or "Paris, Texas" names the state or country the place lies in;
 * words around: "X province", "province of X", "southern X" favour areas; "city of X" favours towns;
   a bare "Idlib" is the city before the governorate named after it;
+* sense of a same-name pair (a province or region and a town bearing its name, see :func:`_sense_cues`):
+  "Saraqib, in Idlib" names the area that contains Saraqib; once an article has said "Idlib province"
+  (or "New York City"), its bare "Idlib" ("New York") keeps that sense;
 * article context: the countries (demonyms included) that the article's *other* names could lie in,
   the divisions it names, those of its surest places, and its dateline;
 * proximity: candidates within 250 km of the article's other places.
@@ -33,20 +36,43 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from geomap.gazetteer import Gazetteer
-from geomap.model import ADMIN_KINDS, POPULATED_KINDS, Match, Place, Toponym
+from geomap.model import ADMIN_KINDS, MARINE_KINDS, PHYSICAL_KINDS, POPULATED_KINDS, Match, Place, Toponym
 from geomap.parse.normalize import skeleton
 from geomap.parse.recognize import is_curated
 
 __all__ = ["resolve", "relation_of", "rank_lone_name", "ONLY_CANDIDATE_CONFIDENCE", "SHARED_CONFIDENCE"]
 
+# The words that tell an area from a town of the same name ("Idlib province" or "Idlib city"), in
+# regexes over the 30 characters after a name and the 40 before it. Area: a head noun after the name
+# (possessive allowed: "Idlib's countryside") or before it with "of"; an office only an area has
+# ("New York Governor"); "the Idlib town of Saraqib" (a town *in* the area); words only an area
+# takes before it ("rural Idlib", "upstate New York"). Town: "Idlib city", "Idlib's old town",
+# "city of Idlib", "mayor of X", municipal nouns ("a New York subway station", "downtown X").
+_APOSTROPHE_S = r"(?:['’]s)?"
 _ADMIN_AFTER = re.compile(
-    r"^[\s-]*(?:province|governorate|region|zone|countryside|district|oblast|state|area|county|parish)\b", re.I
+    rf"^{_APOSTROPHE_S}[\s-]*(?:(?:province|governorate|region|zone|countryside|district|oblast|state|area|county"
+    r"|parish|governor|(?:city|town|village)\s+of)\b|gov\.)",
+    re.I,
 )
-_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|region|district|county|state|oblast)\s+of\s+(?:the\s+)?$", re.I)
-_POPULATED_AFTER = re.compile(r"^[\s-]*(?:city|town|village)\b", re.I)
+_AREA_BEFORE_WORDS = ("rural", "upstate", "downstate")
+#: Like a direction word, a spread word says "area" only when the article does not name the town as a town.
+_SPREAD_BEFORE_WORDS = ("across", "throughout")
+_ADMIN_BEFORE_HARD = re.compile(
+    r"\b(?:province|governorate|region|district|county|state|oblast|countryside|governor)\s+of\s+(?:the\s+)?$"
+    rf"|\b(?:{'|'.join(_AREA_BEFORE_WORDS)})\s+$",
+    re.I,
+)
+_ADMIN_BEFORE = re.compile(rf"{_ADMIN_BEFORE_HARD.pattern}|\b(?:{'|'.join(_SPREAD_BEFORE_WORDS)})\s+$", re.I)
+_ADMIN_BEFORE_NEEDS = ("of", *_AREA_BEFORE_WORDS, *_SPREAD_BEFORE_WORDS)  # one of these is in any match
+_POPULATED_AFTER = re.compile(
+    rf"^{_APOSTROPHE_S}[\s-]*(?:old\s+(?:city|town)|(?:city|town|village)(?!\s+of\b)|mayor|subway|metro|downtown)\b",
+    re.I,
+)
 _POPULATED_BEFORE = re.compile(
-    r"\b(?:city|town|village|outskirts|center|centre|streets|suburbs)\s+of\s+(?:the\s+)?$", re.I
+    r"\b(?:city|town|village|outskirts|center|centre|streets|suburbs|mayor)\s+of\s+(?:the\s+)?$|\bdowntown\s+$",
+    re.I,
 )
+_POPULATED_BEFORE_NEEDS = ("of", "downtown")
 _DIRECTION = r"(?:north|south|east|west|central|(?:north|south)[\s-]?(?:east|west))(?:ern)?"
 _DIRECTION_BEFORE = re.compile(rf"\b({_DIRECTION})\s+$", re.I)
 _RELATION_BEFORE = re.compile(
@@ -68,12 +94,16 @@ _DATELINE_WEIGHT = 3.0
 
 #: Base preference by kind when nothing else is known.
 _KIND_PRIOR = {
-    "continent": 3.0, "country": 3.0, "province": 1.0, "region": 1.0, "city": 1.0, "town": 0.5,
+    "continent": 3.0, "country": 3.0, "province": 1.0, "region": 4.0, "city": 1.0, "town": 0.5,
     "military base": 1.0, "village": 0.0,
+    # A sea or strait is read before a province or a city named after it ("Red Sea"); a named region,
+    # lake, river, range or desert before a town of some 20,000 people (Siberia, the Andes, the Volga).
+    **dict.fromkeys(MARINE_KINDS, 6.0), **dict.fromkeys(PHYSICAL_KINDS - MARINE_KINDS, 4.0),
 }  # fmt: skip
 _POPULATION_WEIGHT = 0.7
 _QUALIFIER_BONUS = 6.0
 _CUE_BONUS = 4.0
+_SAID_BONUS = 4.0  # the sense the article stated for the name elsewhere (see _sense_cues)
 _BARE_AREA_PENALTY = 1.5
 _ALIAS_PENALTY = 2.5
 _CURATED_BONUS = 4.5  # the reviewed files under gazetteer/ take precedence over bulk registry data
@@ -115,11 +145,17 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
     candidates = [found[0] for found in looked_up]
     qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
     relations = [relation_of(text, match.start) for match in matches]
+    ambiguous = [len(cands) > 1 and match.type != "demonym" for match, cands in zip(matches, candidates, strict=True)]
+    own_cues = [
+        _context_cues(text, match, relation) if shared else set()
+        for match, relation, shared in zip(matches, relations, ambiguous, strict=True)
+    ]
+    cues, cue_words = _sense_cues(text, matches, candidates, ambiguous, own_cues)
     mentions = [
-        _Mention(match, found, quals, relation, _context_cues(text, match, relation))
-        if len(found[0]) > 1 and match.type != "demonym"
-        else None
-        for match, found, quals, relation in zip(matches, looked_up, qualifiers, relations, strict=True)
+        _Mention(match, found, quals, relation, cue, words) if shared else None
+        for match, found, quals, relation, cue, words, shared in zip(
+            matches, looked_up, qualifiers, relations, cues, cue_words, ambiguous, strict=True
+        )
     ]
     base = _article_context(matches, candidates)
     context = _copy_context(base)
@@ -166,6 +202,7 @@ class _Mention:
     qualifiers: list[Place]
     relation: str
     cues: set[str]
+    cue_words: str = ""  # what the reason quotes for the cues (see _sense_cues)
     surface: str = ""
     key: tuple = ()
 
@@ -176,6 +213,7 @@ class _Mention:
             self.surface,
             tuple(q.id for q in self.qualifiers),
             tuple(sorted(self.cues)),
+            self.cue_words,
         )
 
 
@@ -264,10 +302,21 @@ def _add_anchors(context: _Context, first: list[Toponym]) -> None:
 
 
 def _qualifier_places(text: str, matches: Sequence[Match], candidates: list[list[Place]], i: int) -> list[Place]:
-    """Places named right after a comma ("Paris, Texas"): the state or country this one lies in."""
+    """Places named right after a comma ("Paris, Texas"): the state or country this one lies in.
+
+    A postal code there names the state, province or territory ("Portland, ME", "Hamilton, ON",
+    "Cambridge, MA, USA"): see :func:`geomap.parse.recognize.coded_divisions`.
+    """
+    end = matches[i].end
+    if text[end : end + 1] == ",":
+        from geomap.parse.recognize import coded_divisions
+
+        coded = coded_divisions(text, end)
+        if coded:
+            return list(coded)
     if i + 1 >= len(matches):
         return []
-    gap = text[matches[i].end : matches[i + 1].start]
+    gap = text[end : matches[i + 1].start]
     if gap.strip() != "," or len(gap) > 3:
         return []
     return [p for p in candidates[i + 1] if p.kind in ("province", "country")]
@@ -326,7 +375,7 @@ def _with_reasons(
             signals = _signals(
                 place, mention.cues, mention.qualifiers, context, near, mention.found[3], mention.surface
             )
-            why = _reasons(place, signals, mention.qualifiers, near)
+            why = _reasons(place, signals, mention.qualifiers, near, mention.cue_words)
             reason = reasons[mention.key] = "; ".join(why) or "most likely kind and population"
         final.append(replace(top, reason=reason))
     return final
@@ -369,17 +418,212 @@ def _prepare_near(context: _Context, mentions: list[_Mention | None]) -> None:
 
 
 def _context_cues(text: str, match: Match, relation: str) -> set[str]:
+    """Which sense the words right around a mention name: "admin" (an area), "populated" (a town), both or none."""
     before = text[max(0, match.start - 40) : match.start]
     after = text[match.end : match.end + 30]
-    of_before = _may_hold(before, ("of",))  # _ADMIN_BEFORE and _POPULATED_BEFORE end in "of (the)"
     cues = set()
-    if _ADMIN_AFTER.search(after) or (of_before and _ADMIN_BEFORE.search(before)):
+    if _ADMIN_AFTER.search(after) or (_may_hold(before, _ADMIN_BEFORE_NEEDS) and _ADMIN_BEFORE.search(before)):
         cues.add("admin")
     if relation and _DIRECTION_BEFORE.search(before) and not relation.endswith(" of"):
         cues.add("admin")  # "southern Idlib": a part of an area
-    if _POPULATED_AFTER.search(after) or (of_before and _POPULATED_BEFORE.search(before)):
+    if _POPULATED_AFTER.search(after) or (
+        _may_hold(before, _POPULATED_BEFORE_NEEDS) and _POPULATED_BEFORE.search(before)
+    ):
         cues.add("populated")
     return cues
+
+
+#: The two senses of a same-name pair: a first- or second-level area, and a place people live in.
+_AREA_KINDS = frozenset({"province", "region", "district"})
+#: A name that states its own kind ("Idlib province", "Donetsk Oblast", "New York City") tells which
+#: sense the article means, when the word fits the place's kind ("San Diego State" is a university).
+#: Not "county": "Sacramento County" is named after its city, and a later bare "Sacramento" is the city.
+_KIND_WORDS: dict[str, frozenset[str]] = {
+    "province": frozenset({"province"}), "governorate": frozenset({"province"}), "oblast": frozenset({"province"}),
+    "state": frozenset({"province"}), "region": frozenset({"province", "region"}),
+    "district": frozenset({"district"}), "city": POPULATED_KINDS, "town": POPULATED_KINDS,
+}  # fmt: skip
+_KIND_WORD = re.compile(rf"\b(?:{'|'.join(_KIND_WORDS)})\b", re.I)
+#: Cue words that name an area but state no sense for later bare mentions (see _KIND_WORDS on counties;
+#: "the Sacramento area" is the city and around it).
+_NOT_DECLARING = re.compile(r"\b(?:county|parish|area)\b", re.I)
+#: "Saraqib, in southern Idlib", "Saraqib in Idlib", "Saraqib, a town in Idlib", "Saraqib, Idlib":
+#: what lies between a place and the area that contains it.
+_CONTAINED_GAP = re.compile(
+    rf"^(?:,\s*|,?\s+(?:(?:a|the)\s+(?:[\w-]+\s+)?(?:city|town|village)\s+)?in\s+(?:the\s+)?(?:{_DIRECTION}\s+)?)$",
+    re.I,
+)
+_CONTAINED_GAP_MAX = 40
+#: People per km² of a city's built-up area, for its radius: 8.8 million people span ~30 km, 130,000 ~4 km.
+#: A place that close to a town of the pair is in the town ("Brooklyn, New York"), not only in the area.
+_URBAN_DENSITY = 3000.0
+_URBAN_MIN_KM = 5.0
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """A sense the article states for a name: the places of that sense, and the words that state it."""
+
+    sense: str  # "admin" or "populated"
+    ids: frozenset[str]
+    words: str
+
+
+def _sense_cues(
+    text: str, matches: Sequence[Match], candidates: list[list[Place]], ambiguous: list[bool], own: list[set[str]]
+) -> tuple[list[set[str]], list[str]]:
+    """Each mention's cues, with containment and the article's stated senses, and the words they quote.
+
+    A *pair* is a name whose candidates hold an area (province, region, district) and a town but no
+    country: Idlib and Idlib Governorate, Donetsk and Donetsk Oblast, New York and New York State.
+    For a pair, beyond the words around it (:func:`_context_cues`):
+
+    * containment: "Saraqib, in southern Idlib" names the area Saraqib lies in (unless Saraqib lies
+      within the radius of the pair's own town: "Brooklyn, New York");
+    * a direction or spread word ("southern Idlib", "across Idlib") names the area only when the
+      article does not also name the town as a town ("the city of Idlib");
+    * discourse: a bare mention takes the sense the article *first* states for the name, in the words
+      around a mention ("Idlib province", "the city of Idlib") or in a name ("Donetsk Oblast", "New York
+      City"); earlier bare mentions too (a headline's "Syria's Idlib" before the body's "Idlib province").
+      An opposite explicit cue decides its own mention only and does not reset the article's sense:
+      a writer who says "Idlib city" once inside a story about the province qualifies it precisely
+      because the bare name means the province. Discourse cues are ``"said:<place id>"``, one per
+      candidate of the stated sense (the :data:`WEIGHTS` signal ``said``).
+
+    Computed once per article, before any pass: none of it depends on where a pass put places.
+    """
+    cues = [set(found) for found in own]
+    words = [_cue_words(text, match, found) if found else "" for match, found in zip(matches, own, strict=True)]
+    pair_of: dict[tuple[str, ...], bool] = {}  # per name: is it a pair (candidate kinds read once)
+    pairs = [
+        i
+        for i, match in enumerate(matches)
+        if ambiguous[i] and pair_of.setdefault(match.place_ids, _is_pair(candidates[i]))
+    ]
+    if not pairs:
+        return cues, words
+    how: dict[int, str] = {}  # each pair mention's own cue: "contained", "soft", "words" or "bare"
+    for i in pairs:
+        if "populated" not in cues[i] and i and _contains_previous(text, matches, candidates, i):
+            cues[i].add("admin")
+            inner = matches[i - 1]
+            words[i] = f'"{_quote(text[inner.start : matches[i].end])}" ({inner.surface} lies in it)'
+            how[i] = "contained"
+        elif cues[i] == {"admin"} and not _hard_area_words(text, matches[i]):
+            how[i] = "soft"
+        else:
+            how[i] = "words" if cues[i] else "bare"
+    declared = _declared_senses(matches, candidates, cues, words, how)
+    for i in pairs:
+        ids = set(matches[i].place_ids)
+        if how[i] == "soft" and any(d.sense == "populated" and d.ids & ids for d in declared):
+            cues[i], words[i] = set(), ""  # "southern Idlib" after "the city of Idlib": the city's south
+        if not cues[i]:
+            first = next((d for d in declared if d.ids & ids), None)
+            if first is not None:
+                cues[i] = {f"said:{pid}" for pid in first.ids & ids}
+                words[i] = first.words
+    return cues, words
+
+
+def _is_pair(cands: list[Place]) -> bool:
+    """An area and a town share the name, and no country does (countries are not this choice)."""
+    kinds = {place.kind for place in cands}
+    return bool(kinds & _AREA_KINDS) and bool(kinds & POPULATED_KINDS) and "country" not in kinds
+
+
+def _declared_senses(
+    matches: Sequence[Match], candidates: list[list[Place]], cues: list[set[str]], words: list[str], how: dict[int, str]
+) -> list[_Declared]:
+    """The senses the article states, in text order: pairs with one hard cue, and names that say their kind.
+
+    A kind word of the sense must fit the places it declares: "San Diego State" (a university)
+    declares no county; "the Idlib town of Saraqib" declares the area ("town" is Saraqib's kind).
+    """
+    declared = []
+    for i, match in enumerate(matches):
+        own = how.get(i)
+        if own is not None:
+            if own in ("soft", "bare") or len(cues[i]) != 1:
+                continue
+            (sense,) = cues[i]
+            kinds = _AREA_KINDS if sense == "admin" else POPULATED_KINDS
+            if own == "words":
+                if _NOT_DECLARING.search(words[i]):
+                    continue
+                named = [_KIND_WORDS[word.lower()] & kinds for word in _KIND_WORD.findall(words[i])]
+                kinds = frozenset().union(*named) if any(named) else kinds
+            ids = frozenset(p.id for p in candidates[i] if p.kind in kinds)
+            if ids:
+                declared.append(_Declared(sense, ids, words[i]))
+        elif len(candidates[i]) == 1 and match.type == "place" and _names_its_kind(match.surface, candidates[i][0]):
+            place = candidates[i][0]
+            sense = "admin" if place.kind in _AREA_KINDS else "populated"
+            declared.append(_Declared(sense, frozenset((place.id,)), f'"{_quote(match.surface)}"'))
+    return declared
+
+
+def _names_its_kind(surface: str, place: Place) -> bool:
+    """The name holds a word for the place's own kind: "Donetsk Oblast" (a province), "New York City"."""
+    return any(place.kind in _KIND_WORDS[word.lower()] for word in _KIND_WORD.findall(surface))
+
+
+def _contains_previous(text: str, matches: Sequence[Match], candidates: list[list[Place]], i: int) -> bool:
+    """The mention before ``i`` is a place in one of ``i``'s areas, outside that area's town of the name."""
+    before = matches[i - 1]
+    gap = text[before.end : matches[i].start]
+    if len(gap) > _CONTAINED_GAP_MAX or not _CONTAINED_GAP.match(gap):
+        return False
+    outer = candidates[i]
+    for area in outer:
+        if area.kind not in _AREA_KINDS:
+            continue
+        towns = [p for p in outer if p.kind in POPULATED_KINDS and _lies_in(p, area)]
+        for place in candidates[i - 1]:
+            if place.kind in ADMIN_KINDS or not _lies_in(place, area):
+                continue
+            if all(_km(place, town) > _urban_km(town) for town in towns):
+                return True
+    return False
+
+
+def _urban_km(town: Place) -> float:
+    """How far a town's built-up area reaches, from its population (see _URBAN_DENSITY)."""
+    return max(_URBAN_MIN_KM, math.sqrt(town.population / _URBAN_DENSITY / math.pi))
+
+
+def _km(a: Place, b: Place) -> float:
+    """Great-circle distance (haversine), for the few containment checks of an article."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _hard_area_words(text: str, match: Match) -> bool:
+    """Words around the mention name an area by themselves ("Idlib province", "rural Idlib"), not only
+    by a direction or spread word, which may mean a part of the town ("eastern Aleppo")."""
+    before = text[max(0, match.start - 40) : match.start]
+    return bool(_ADMIN_AFTER.search(text[match.end : match.end + 30]) or _ADMIN_BEFORE_HARD.search(before))
+
+
+def _cue_words(text: str, match: Match, cues: set[str]) -> str:
+    """The words around a mention that gave its cues, quoted for the reason ("Idlib countryside")."""
+    before = text[max(0, match.start - 40) : match.start]
+    after = text[match.end : match.end + 30]
+    afters, befores = [], []
+    if "admin" in cues:
+        afters.append(_ADMIN_AFTER)
+        befores += [_ADMIN_BEFORE, _DIRECTION_BEFORE]
+    if "populated" in cues:
+        afters.append(_POPULATED_AFTER)
+        befores.append(_POPULATED_BEFORE)
+    quoted = [match.surface + after[: found.end()] for found in (p.search(after) for p in afters) if found]
+    quoted += [before[found.start() :] + match.surface for found in (p.search(before) for p in befores) if found]
+    return ", ".join(dict.fromkeys(f'"{_quote(words)}"' for words in quoted))
+
+
+def _quote(words: str) -> str:
+    return " ".join(words.split())
 
 
 _DIRECTION_WORDS = ("north", "south", "east", "west", "central")
@@ -415,8 +659,12 @@ def _signals(
         "qualified": float(any(_lies_in(place, q) for q in qualifiers)),
         "area_cue": float("admin" in cues and place.kind in ADMIN_KINDS),
         "town_cue": float("populated" in cues and place.kind in POPULATED_KINDS),
+        "said": float(f"said:{place.id}" in cues),
         "bare_area": float(
-            "admin" not in cues and place.kind in ("province", "district", "region") and _has_town(place, towns_in)
+            "admin" not in cues
+            and f"said:{place.id}" not in cues
+            and place.kind in ("province", "district", "region")
+            and _has_town(place, towns_in)
         ),
         "in_named_division": float(
             bool(place.admin1) and bool(context.admin1.get((place.country, place.admin1), set()) - {surface})
@@ -439,6 +687,7 @@ WEIGHTS: dict[str, float] = {
     "qualified": _QUALIFIER_BONUS,
     "area_cue": _CUE_BONUS,
     "town_cue": _CUE_BONUS,
+    "said": _SAID_BONUS,
     "bare_area": -_BARE_AREA_PENALTY,
     "in_named_division": _ADMIN1_BONUS,
     "named_division": _ADMIN1_BONUS,
@@ -508,10 +757,12 @@ def _scores(
     get = WEIGHTS.get
     w_alias, w_qualified = get("alias", 0.0), get("qualified", 0.0)
     w_area, w_town, w_bare = get("area_cue", 0.0), get("town_cue", 0.0), get("bare_area", 0.0)
+    w_said = get("said", 0.0)
     w_in_div, w_div, w_share = get("in_named_division", 0.0), get("named_division", 0.0), get("country_share", 0.0)
     w_near, w_near_any, w_curated = get("near", 0.0), get("near_any", 0.0), get("curated", 0.0)
     admin_cue = "admin" in cues
     town_cue = "populated" in cues
+    said = {cue[5:] for cue in cues if cue.startswith("said:")}
     written = skeleton(surface)
     divisions = context.admin1
     shares: dict[str, float] = {}  # _country_share is the same for every candidate of one country
@@ -526,7 +777,10 @@ def _scores(
             score += w_area
         if town_cue and is_populated:
             score += w_town
-        if not admin_cue and is_area and _has_town(place, towns_in):
+        said_here = bool(said) and place.id in said
+        if said_here:
+            score += w_said
+        if not admin_cue and not said_here and is_area and _has_town(place, towns_in):
             score += w_bare
         if divisions:  # a division named by some other name than this one (see _signals)
             if place.admin1:
@@ -562,14 +816,20 @@ def _score(place: Place, signals: dict[str, float]) -> tuple[float, dict[str, fl
     return score, signals
 
 
-def _reasons(place: Place, signals: dict[str, float], qualifiers: list[Place], near: int) -> list[str]:
+def _reasons(
+    place: Place, signals: dict[str, float], qualifiers: list[Place], near: int, cue_words: str = ""
+) -> list[str]:
+    """The signals that speak for the winner, in words; a sense cue quotes the text that gave it."""
     why = []
+    quoted = f": {cue_words}" if cue_words else ""
     if signals["qualified"]:
         why.append(f"qualified by {qualifiers[0].name}")
     if signals["area_cue"]:
-        why.append(f"context names an area ({place.kind})")
+        why.append(f"context names an area ({place.kind}){quoted}")
     if signals["town_cue"]:
-        why.append(f"context names a {place.kind}")
+        why.append(f"context names a {place.kind}{quoted}")
+    if signals["said"]:
+        why.append(f"the article names this {place.kind} elsewhere{quoted}")
     if signals["in_named_division"]:
         why.append(f"article names {place.admin1}")
     elif signals["named_division"]:
