@@ -57,6 +57,7 @@ from geopy.point import Point
 
 from geomap.errors import GeocoderError
 from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_PLACE, Gazetteer
+from geomap.gazetteer.frequency import zipf as _zipf
 from geomap.model import ADMIN_KINDS, Place, Toponym
 from geomap.parse.normalize import fold_name, name_keys
 from geomap.parse.resolve import rank_lone_name, relation_of
@@ -241,12 +242,6 @@ def _plausible(text: str, start: int, end: int) -> bool:
     after = _TOKEN.search(text, end, min(len(text), end + 30))
     signal = after is not None and after.group().lower() in _SPEECH | _ORG_WORDS
     return not (signal and text[end : after.start()].strip() == "")
-
-
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
 
 
 def _qualifier(text: str, end: int, toponyms: Sequence[Toponym]) -> Toponym | None:

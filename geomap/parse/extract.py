@@ -209,10 +209,10 @@ def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[in
 
 
 #: Text (folded characters) a job matches through the span index before the automaton is loaded.
-#: Why this much: the index needs no load but costs ~0.35 s per MB more than the automaton scan, and
-#: loading the world automaton takes ~0.8 s, so below ~2 MB the index is faster (docs/performance.md,
-#: "Gazetteer load"); past 1 MB a job is likely to be big, and the loss is bounded by ~0.35 s.
-SPAN_INDEX_CHARS = 1_000_000
+#: Why this much: the index needs no load but costs ~0.7-1 s per MB more than the automaton scan, and
+#: loading the world automaton takes ~0.3 s (docs/performance.md, "Cold start"), so below ~0.4 MB the
+#: index is faster; a job that outgrows it has lost at most ~0.3 s.
+SPAN_INDEX_CHARS = 400_000
 
 
 def expect_text(gazetteer: Gazetteer, chars: int) -> None:

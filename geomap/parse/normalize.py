@@ -44,10 +44,13 @@ The folded text starts with one space so that every key ``" name"`` matches at a
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -112,29 +115,71 @@ def _fold_char(ch: str) -> str:
 
 @lru_cache(maxsize=1)
 def _table_bmp() -> dict[int, str]:
-    """A translate table over the Basic Multilingual Plane, built once (about 0.2 s)."""
-    table: dict[int, str] = {}
-    for code in range(0x10000):
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        ch = chr(code)
-        folded = _fold_char(ch)
-        if folded != ch:
-            table[code] = folded
-    return table
+    """The folding of the Basic Multilingual Plane as a ``str.translate`` table (changed characters only)."""
+    lookup = _lookup_bmp()
+    changed = np.flatnonzero(lookup != np.arange(0x10000, dtype="<u4"))
+    return dict(zip(changed.tolist(), map(chr, lookup[changed].tolist()), strict=True))
 
 
 @lru_cache(maxsize=1)
 def _lookup_bmp() -> np.ndarray:
-    """:func:`_table_bmp` as a code-point lookup array (identity where the table has no entry).
+    """The folding of the Basic Multilingual Plane as a code-point lookup array (identity where unchanged).
 
-    Why: ``str.translate`` with a dict does one dict lookup per character (about 40 MB/s); indexing
-    this array with the text's code points does the same mapping in one vectorised step.
+    Why an array: ``str.translate`` with a dict does one dict lookup per character (about 40 MB/s);
+    indexing this array with the text's code points does the same mapping in one vectorised step.
+    Building it (:func:`_build_lookup`) takes ~0.25 s, paid by every job before its first match, so
+    it is kept in the cache folder (:func:`_cached_lookup`).
     """
-    lookup = np.arange(0x10000, dtype="<u4")
-    for code, folded in _table_bmp().items():
-        lookup[code] = ord(folded)  # every folded value is exactly one character
+    cached = _cached_lookup()
+    if cached is not None:
+        return cached
+    lookup = _build_lookup()
+    _store_lookup(lookup)
     return lookup
+
+
+def _build_lookup() -> np.ndarray:
+    lookup = np.arange(0x10000, dtype="<u4")
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates are no characters
+        folded = _fold_char(chr(code))
+        if folded != chr(code):
+            lookup[code] = ord(folded)  # every folded value is exactly one character
+    return lookup
+
+
+#: Bump when :func:`_fold_char` or the tables it reads change: the cached lookup array is then rebuilt.
+_FOLD_VERSION = "2"
+
+
+def _lookup_path() -> Path:
+    """One file per folding version and per Unicode version (NFKD and ``isalnum`` follow Python's)."""
+    from geomap.paths import cache_dir
+
+    return cache_dir() / f"fold-{_FOLD_VERSION}-unicode{unicodedata.unidata_version}.npy"
+
+
+def _cached_lookup() -> np.ndarray | None:
+    try:
+        lookup = np.load(_lookup_path(), allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return lookup if lookup.shape == (0x10000,) and lookup.dtype == np.dtype("<u4") else None
+
+
+def _store_lookup(lookup: np.ndarray) -> None:
+    """Write the array for the next process (atomically); a cache folder we cannot write is no error."""
+    path = _lookup_path()
+    temp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temp.open("wb") as handle:
+            np.save(handle, lookup, allow_pickle=False)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 def _to_codes(text: str) -> np.ndarray:

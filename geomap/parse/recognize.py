@@ -20,7 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer import Gazetteer, frequency
+from geomap.gazetteer.frequency import zipf as _zipf
 from geomap.model import Match, Place
 from geomap.parse.normalize import skeleton
 from geomap.parse.sentences import SentenceIndex
@@ -200,11 +201,10 @@ def load_model(path: Path = MODEL_PATH) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=200_000)
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
+def _name_zipf(lowered: str, gazetteer: Gazetteer) -> float:
+    """The word frequency of a one-word name, from the gazetteer's table where it has one (speed only:
+    the value is the same; see :mod:`geomap.gazetteer.frequency`)."""
+    return frequency.lookup(lowered, gazetteer.frequencies)
 
 
 _KIND_FEATURES = tuple((f"kind_{k}", k) for k in _KINDS)  # built once, not per match
@@ -816,7 +816,7 @@ def _static_part(surface: str, type_: str, gazetteer: Gazetteer, place_ids: tupl
     lowered = surface.lower()
     kind = _kind_of(places)
     population = max((p.population for p in places), default=0)
-    zipf = _zipf(lowered) if len(tokens) == 1 else 0.0
+    zipf = _name_zipf(lowered, gazetteer) if len(tokens) == 1 else 0.0
     prefix = 0 + get("bias", 0.0) * 1.0
     if type_ == "demonym":
         prefix += get("demonym", 0.0)

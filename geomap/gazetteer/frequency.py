@@ -1,0 +1,67 @@
+"""How common a place name is as an English word, on wordfreq's Zipf scale (0 = not a word, 7 = "the").
+
+Recognition weighs it: "Mobile", "Reading" and "Nice" are towns, but a text that writes them is more
+often using the word. The values come from wordfreq (its "best" English list) through :func:`zipf`
+alone, so every caller gets the same number for the same string.
+
+Why the world store keeps them precomputed (:func:`stored_zipfs`, written by the compile; read back
+by :func:`lookup`): importing wordfreq and reading its English table costs ~0.6 s, and its first
+lookups more, all paid by a job before it recognises its first name (the cold start,
+docs/performance.md). The table answers exactly what :func:`zipf` would:
+
+* a word of letters a-z, with apostrophes inside ("we're"), is one token to wordfreq, looked up as
+  it is, a curly apostrophe read as a straight one ("we’re" is "we're"): its value is in the table
+  when wordfreq lists it (every such word is stored, ~310k), and 0 when it does not;
+* any other string (accents, a final period) is stored when it is a one-word name, alias,
+  demonym or abbreviation the gazetteer writes that way ("bogotá", "calif."); one that is not is
+  computed on demand, loading wordfreq then (rare: a spelling the gazetteer does not list, or
+  mis-decoded text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+
+__all__ = ["zipf", "stored_zipfs", "lookup"]
+
+_PLAIN_WORD = re.compile("[a-z]+(?:'[a-z]+)*")
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of ``word`` in English (the lowercased surface, as recognition passes it)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def stored_zipfs(forms: Iterable[str]) -> Iterator[tuple[str, float]]:
+    """The ``(word, zipf)`` rows of the table, sorted: wordfreq's English words of letters and
+    apostrophes, and the lowercased one-word ``forms`` (the gazetteer's own) that are not such words."""
+    from wordfreq import iter_wordlist
+
+    rows = {word: zipf(word) for word in iter_wordlist("en") if _PLAIN_WORD.fullmatch(word)}
+    for form in forms:
+        lowered = _straight(form.lower())
+        if lowered and " " not in lowered and lowered not in rows and not _PLAIN_WORD.fullmatch(lowered):
+            rows[lowered] = zipf(lowered)
+    yield from sorted(rows.items())
+
+
+def lookup(word: str, table: Mapping[str, float] | None) -> float:
+    """:func:`zipf` of ``word``, answered from ``table`` (rows of :func:`stored_zipfs`) where it can be."""
+    if table is not None:
+        stored = _straight(word)
+        value = table.get(stored)
+        if value is not None:
+            return value
+        if _PLAIN_WORD.fullmatch(stored):
+            return 0.0  # wordfreq does not list it: every such word it lists is in the table
+    return zipf(word)
+
+
+def _straight(word: str) -> str:
+    """Curly apostrophes as straight ones: wordfreq looks both up the same way."""
+    return word.replace("’", "'")

@@ -1,0 +1,127 @@
+"""The cold start: what a fresh process loads before its first match, and that each shortcut answers
+exactly what the slow way answers (bench/cold_start.py measures the time; no timing is asserted here)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import geomap
+from geomap.gazetteer import frequency
+from geomap.gazetteer.world import _load_automaton, _save_automaton
+from geomap.parse import normalize
+from geomap.parse.extract import find_mentions
+from tests.articlegen import article_text, place_names
+from tests.conftest import SEEDS_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def world():
+    return geomap.load_gazetteer(world=True)
+
+
+# Words that are also towns somewhere, in the casings news gives them.
+_COMMON_WORDS = (
+    "Mobile phones were Nice to have in Reading, said the Split decision. BATH officials met in Bath. "
+    "Jordan and Chad talked; March was Long and Best. Hope, Liberty and Victoria spoke of Mary and George. "
+    "The Orange Order met. Police in Dover, Kent and Paris shut the Marina. ALEPPO, Aleppo and Halab."
+)
+
+
+def _one_word_surfaces(texts, gazetteer) -> set[str]:
+    return {m.surface.lower() for text in texts for m in find_mentions(text, gazetteer) if " " not in m.surface}
+
+
+def test_the_stored_word_frequencies_answer_what_wordfreq_answers(world):
+    """Every one-word name the seed and generated news contain, in every casing and spelling found,
+    plus spellings the table cannot hold (a word wordfreq does not list, accents, a final period)."""
+    rng, names = random.Random(7), place_names()
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS_DIR.glob("*.txt"))]
+    texts += [article_text(rng, names, number, sentences=8) for number in range(40)]
+    texts.append(_COMMON_WORDS)
+    words = _one_word_surfaces(texts, world) | {
+        *("zzqxj", "aleppo", "idlib", "bogotá", "sana'a", "sana’a", "calif.", "the"),
+        *("we're", "we’re", "o’connor", "i’ve", "zz’qq", "itâ", "ma’arrat"),
+    }
+    assert len(words) > 60
+    table = world.frequencies
+    assert table is not None
+    for word in sorted(words):
+        assert frequency.lookup(word, table) == frequency.zipf(word), word
+
+
+def test_a_plain_word_missing_from_the_table_is_one_wordfreq_does_not_list(world):
+    """The shortcut's premise: absent plain words are 0 to wordfreq too (a word it lists is present)."""
+    assert world.frequencies.get("zzqxj") is None and frequency.zipf("zzqxj") == 0.0
+    assert world.frequencies.get("mobile") == frequency.zipf("mobile") > 4
+
+
+def test_a_job_on_the_world_store_neither_loads_wordfreq_nor_rebuilds_the_folding_table(world, tmp_path):
+    """A fresh process extracting the seed on a compiled store: the shortcuts are taken (wordfreq is
+    not imported; the folding table comes from the cache folder), and the output is the same as
+    the in-process one, which a warm process computed the slow way."""
+    normalize._lookup_bmp()  # this process writes the cached folding table if it is not there yet
+    output = tmp_path / "cold.jsonl"
+    script = (
+        "import sys\n"
+        "from geomap import api\n"
+        "from geomap.parse import normalize\n"
+        "built = []\n"
+        "build = normalize._build_lookup\n"
+        "normalize._build_lookup = lambda: built.append(1) or build()\n"
+        f"api.extract([{str(SEEDS_DIR)!r}], {str(output)!r})\n"
+        "print('wordfreq' in sys.modules, bool(built))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+    warm = tmp_path / "warm.jsonl"
+    geomap.extract([SEEDS_DIR], warm, gazetteer=world)
+    assert output.read_bytes() == warm.read_bytes()
+
+
+def test_the_cached_folding_table_is_the_one_built_from_unicode(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path))
+    normalize._lookup_bmp.cache_clear()
+    try:
+        built = normalize._lookup_bmp()  # no cache yet: built, then stored
+        assert normalize._lookup_path().exists()
+        normalize._lookup_bmp.cache_clear()
+        cached = normalize._lookup_bmp()
+    finally:
+        normalize._lookup_bmp.cache_clear()
+    assert np.array_equal(built, cached)
+    assert chr(cached[ord("é")]) == "e" and chr(cached[ord("-")]) == normalize._HYPHEN
+
+
+def test_a_damaged_folding_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path))
+    normalize._lookup_path().write_bytes(b"not an array")
+    normalize._lookup_bmp.cache_clear()
+    try:
+        lookup = normalize._lookup_bmp()
+    finally:
+        normalize._lookup_bmp.cache_clear()
+    assert lookup.shape == (0x10000,) and chr(lookup[ord("Á")]) == "a"
+
+
+def test_the_automaton_round_trips_through_its_file(tmp_path):
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for eid, key in enumerate([" idlib", " idlib governorate", " maarat al numan"]):
+        automaton.add_word(key, eid)
+    automaton.make_automaton()
+    _save_automaton(automaton, tmp_path / "a.ac")
+    loaded = _load_automaton(tmp_path / "a.ac")
+    text = " shelling in idlib governorate and maarat al numan "
+    expected = [(29, 1), (49, 2)]  # (index of the last character, entry id)
+    assert list(loaded.iter_long(text)) == list(automaton.iter_long(text)) == expected
+    assert json.dumps(sorted(loaded.items())) == json.dumps(sorted(automaton.items()))
