@@ -201,3 +201,23 @@ def test_postal_codes_come_from_the_iso_table():
 def test_a_code_counts_only_in_capitals_right_after_the_comma(text):
     assert coded_divisions(text, len("Portland")) == ()
     assert [p.name for p in coded_divisions("Portland, ME.", len("Portland"))] == ["Maine"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fighting spread to North Shewa and North Wollo zones.",
+        "Troops moved North after the ceasefire.",
+        "Rain fell in the West and the East.",
+        "The South voted against the North.",
+    ],
+)
+def test_a_bare_compass_word_is_no_province(world, text):
+    """Bare "North", "West"... name provinces of Cameroon, Burkina Faso or Zambia in GeoNames; news
+    writing them alone means a direction or a part of the country it speaks of."""
+    assert [t.surface for t in geomap.geoparse(text, world) if t.type == "place"] == []
+
+
+def test_a_compass_word_inside_a_name_still_matches(world):
+    found = _places("Clashes in North Kivu, South Sudan and West Bengal.", world)
+    assert {"North Kivu", "South Sudan", "West Bengal"} <= {t.surface for t in found}
