@@ -5,8 +5,11 @@
 * :mod:`~geomap.gazetteer.curated`: the curated TSV files under ``gazetteer/`` (reviewed by hand);
 * :mod:`~geomap.gazetteer.world`: the compiled world store in the cache folder (SQLite + automaton);
 * one reader per data source the world store is compiled from: :mod:`~geomap.gazetteer.registry`
-  (the GeoNames-derived registry packages) and :mod:`~geomap.gazetteer.geonames` (GeoNames dumps the
-  user imports).
+  (the GeoNames-derived registry packages), :mod:`~geomap.gazetteer.adminareas` (points and areas of
+  countries and first-level divisions), :mod:`~geomap.gazetteer.naturalearth` (seas, lakes, rivers,
+  ranges, deserts), :mod:`~geomap.gazetteer.airports` (airportsdata), and the user's imports:
+  :mod:`~geomap.gazetteer.geonames` (GeoNames dumps) and :mod:`~geomap.gazetteer.osm` (OpenStreetMap
+  extracts); :mod:`~geomap.gazetteer.frequency` keeps the names' English word frequencies.
 
 The names below are the ones other layers use; import them from here.
 """

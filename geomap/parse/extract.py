@@ -18,6 +18,7 @@ import numpy as np
 
 from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_EXCLUDE, Gazetteer, case_allows
 from geomap.model import Match
+from geomap.parse.affixes import affixed_mentions
 from geomap.parse.normalize import Folded, fold
 
 __all__ = ["find_mentions", "expect_text"]
@@ -29,8 +30,6 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
     """Every place-name and demonym mention in ``text``, in document order: the whole words
     (:func:`_whole_word_mentions`), and the names inside words with an attached prefix or case ending
     ("بحلب", "בירושלים", "Харкова"; see :mod:`geomap.parse.affixes`)."""
-    from geomap.parse.affixes import affixed_mentions
-
     return affixed_mentions(text, _whole_word_mentions(text, gazetteer), gazetteer, _whole_word_mentions)
 
 

@@ -38,7 +38,7 @@ import numpy as np
 from geomap.gazetteer import Gazetteer
 from geomap.model import ADMIN_KINDS, MARINE_KINDS, PHYSICAL_KINDS, POPULATED_KINDS, Match, Place, Toponym
 from geomap.parse.normalize import skeleton
-from geomap.parse.recognize import is_curated
+from geomap.parse.recognize import coded_divisions, is_curated
 
 __all__ = ["resolve", "relation_of", "rank_lone_name", "ONLY_CANDIDATE_CONFIDENCE", "SHARED_CONFIDENCE"]
 
@@ -309,8 +309,6 @@ def _qualifier_places(text: str, matches: Sequence[Match], candidates: list[list
     """
     end = matches[i].end
     if text[end : end + 1] == ",":
-        from geomap.parse.recognize import coded_divisions
-
         coded = coded_divisions(text, end)
         if coded:
             return list(coded)
