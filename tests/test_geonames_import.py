@@ -71,3 +71,27 @@ def test_cli_import_of_a_missing_file_is_one_line(tmp_path, capsys, monkeypatch)
     assert main(["gazetteer", "import", str(tmp_path / "nope.txt")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "nope.txt" in err[0] and "Traceback" not in err[0]
+
+
+def test_named_waters_and_landforms_are_imported_with_their_kind_and_streams_are_not(tmp_path):
+    """A country dump's lakes, seas, straits and deserts are places news names; its thousands of
+    streams, wadis and wells would drown them (the world's rivers come from Natural Earth)."""
+    path = tmp_path / "XX.txt"
+    rows = [
+        _row(99000011, "Buhayrat Zuhra", [], 35.60, 36.30, "H", "LK", "SY", "12", 0),
+        _row(99000012, "Khalij Zuhra", [], 35.50, 35.80, "H", "GULF", "SY", "12", 0),
+        _row(99000013, "Badiyat Zuhra", [], 34.90, 38.50, "T", "DSRT", "SY", "12", 0),
+        _row(99000014, "Jibal Zuhra", [], 35.20, 36.10, "T", "MTS", "SY", "12", 0),
+        _row(99000015, "Wadi Zuhra", [], 35.30, 36.20, "H", "WAD", "SY", "12", 0),
+        _row(99000016, "Nahr Zuhra", [], 35.40, 36.25, "H", "STM", "SY", "12", 0),
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    directory = tmp_path / "data"
+    directory.mkdir()
+    assert import_dump(path, directory / "imports.sqlite") == 4
+    build_world(directory=directory, registry=False)
+    gaz = load_world(directory=directory, registry=False, build=False)
+    text = "Boats crossed Buhayrat Zuhra and Khalij Zuhra; Badiyat Zuhra, Jibal Zuhra, Wadi Zuhra and Nahr Zuhra."
+    kinds = {t.surface: t.place.kind for t in geomap.geoparse(text, gaz) if t.type == "place"}
+    assert kinds == {"Buhayrat Zuhra": "lake", "Khalij Zuhra": "gulf", "Badiyat Zuhra": "desert",
+                     "Jibal Zuhra": "mountain range"}  # fmt: skip

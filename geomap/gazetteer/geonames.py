@@ -22,8 +22,15 @@ _KIND_BY_CODE = {
     "ADM1": "province", "ADM2": "district", "ADM3": "district", "CONT": "continent", "RGN": "region",
     "PPLC": "city", "PPLA": "city", "AIRB": "military base", "MILB": "military base", "AIRP": "airport",
     "CMP": "camp", "CMPQ": "camp", "ISL": "island", "MT": "mountain", "RDJCT": "crossing", "PPLX": "neighbourhood",
+    # Landforms and the waters news names, in the kinds of the Natural Earth features (model.PHYSICAL_KINDS).
+    "MTS": "mountain range", "DSRT": "desert", "PEN": "peninsula", "PLAT": "plateau", "VAL": "valley",
+    "SEA": "sea", "GULF": "gulf", "BAY": "bay", "STRT": "strait", "CHN": "strait", "LK": "lake", "LKS": "lake",
+    "RSV": "lake", "LGN": "lake",
 }  # fmt: skip
 _WANTED_CLASSES = frozenset("APLST")  # admin areas, populated places, regions, spots/buildings, terrain
+#: Of the hydrographic class H, only the waters above: a country file's thousands of streams, wadis,
+#: wells and springs would bury them (the world's rivers come from Natural Earth).
+_WANTED_WATERS = frozenset({"SEA", "GULF", "BAY", "STRT", "CHN", "LK", "LKS", "RSV", "LGN"})
 
 
 def _kind(feature_class: str, feature_code: str, population: int) -> str:
@@ -59,7 +66,7 @@ def _read_geonames(path: Path) -> Iterator[tuple]:
                     f"{path}:{number}: expected {_GEONAMES_COLUMNS} tab-separated GeoNames columns, found {len(fields)}"
                 )
             gid, name, _ascii, alternates, lat, lon, fclass, fcode, country, _cc2, admin1 = fields[:11]
-            if fclass not in _WANTED_CLASSES:
+            if fclass not in _WANTED_CLASSES and not (fclass == "H" and fcode in _WANTED_WATERS):
                 continue
             try:
                 latitude, longitude, population = float(lat), float(lon), int(fields[14] or 0)
