@@ -76,7 +76,9 @@ def _expected_package_data() -> set[str]:
     gazetteer = {f"geomap/data/gazetteer/{p.split('/', 1)[1]}" for p in _checkout_files(ROOT / "gazetteer")}
     map_dir = ROOT / "geomap" / "map"
     static = _checkout_files(map_dir / "static")
-    return gazetteer | _checkout_files(ROOT / "geomap" / "data") | static | _checkout_files(ROOT / "geomap", "*.py")
+    sources = _checkout_files(ROOT / "geomap" / "gazetteer" / "data")  # the world store's bundled data sources
+    code = _checkout_files(ROOT / "geomap", "*.py")
+    return gazetteer | _checkout_files(ROOT / "geomap" / "data") | sources | static | code
 
 
 def test_wheel_holds_data_assets_and_licenses(dists):
