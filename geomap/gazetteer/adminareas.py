@@ -23,14 +23,14 @@ Example::
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from geomap.errors import GazetteerError
+from geomap.gazetteer.packaged import read_data as _data_bytes
+from geomap.gazetteer.packaged import read_outlines
 
 __all__ = ["AreaPoint", "POINTS_FILE", "SHAPES_FILE", "admin_area", "area_points", "points_digest"]
 
@@ -55,10 +55,6 @@ class AreaPoint:
     lat: float
     lon: float
     point: str
-
-
-def _data_bytes(name: str) -> bytes:
-    return resources.files("geomap.gazetteer").joinpath("data", name).read_bytes()
 
 
 def points_digest() -> bytes:
@@ -99,8 +95,7 @@ def _point(row: list[str], number: int) -> AreaPoint:
 @lru_cache(maxsize=1)
 def _outlines() -> dict[str, str]:
     """GeoNames id -> WKT of ``adminareas_shapes.tsv.gz`` (read once, decoded one by one on demand)."""
-    lines = gzip.decompress(_data_bytes(SHAPES_FILE)).decode("ascii").splitlines()
-    return dict(line.split("\t", 1) for line in lines[1:])
+    return read_outlines(SHAPES_FILE, "geonameid")
 
 
 @lru_cache(maxsize=256)

@@ -25,6 +25,7 @@ from geomap.gazetteer.index import Gazetteer
 from geomap.model import PHYSICAL_KINDS, Place
 
 __all__ = [
+    "KINDS",
     "PLACE_COLUMNS",
     "GazetteerDirs",
     "CuratedData",

@@ -22,15 +22,12 @@ outlines on first use.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from functools import lru_cache
-from importlib import resources
-from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
 
-from geomap.errors import GazetteerError
 from geomap.gazetteer.curated import load_places
+from geomap.gazetteer.packaged import data_file, read_data, read_outlines
 from geomap.model import Place
 
 if TYPE_CHECKING:
@@ -40,21 +37,20 @@ __all__ = ["SOURCE", "naturalearth_places", "data_digest", "area"]
 
 #: The ``source`` of every place read here (its layer follows a colon: ``naturalearth:lake``).
 SOURCE = "naturalearth"
-_DATA: Traversable = resources.files("geomap.gazetteer") / "data"
-PLACES_FILE = _DATA / "naturalearth.tsv"
-AREAS_FILE = _DATA / "naturalearth_areas.tsv.gz"
+PLACES_FILE = "naturalearth.tsv"
+AREAS_FILE = "naturalearth_areas.tsv.gz"
 
 
 def naturalearth_places() -> list[Place]:
     """The places of ``naturalearth.tsv``, checked as a curated file is (columns, kinds, coordinates)."""
-    return load_places(PLACES_FILE)
+    return load_places(data_file(PLACES_FILE))
 
 
 def data_digest() -> bytes:
     """A digest of both data files: the world store is recompiled when they change."""
     digest = hashlib.sha256()
-    for path in (PLACES_FILE, AREAS_FILE):
-        digest.update(_read(path))
+    for name in (PLACES_FILE, AREAS_FILE):
+        digest.update(read_data(name))
     return digest.digest()
 
 
@@ -75,11 +71,7 @@ def area(place_id: str) -> BaseGeometry | None:
 @lru_cache(maxsize=1)
 def _outlines() -> dict[str, str]:
     """Place id -> WKT, read once (the file is a few hundred kB; geometries are parsed on demand)."""
-    text = gzip.decompress(_read(AREAS_FILE)).decode("utf-8")
-    rows = [row for row in text.splitlines() if not row.startswith("#")]
-    if not rows or rows[0] != "id\twkt":
-        raise GazetteerError(f"{AREAS_FILE}: expected the header 'id<TAB>wkt'; reinstall geomap")
-    return dict(row.split("\t", 1) for row in rows[1:] if row)
+    return read_outlines(AREAS_FILE, "id")
 
 
 @lru_cache(maxsize=4096)
@@ -87,10 +79,3 @@ def _geometry(wkt: str) -> BaseGeometry:
     import shapely
 
     return shapely.from_wkt(wkt)
-
-
-def _read(path: Traversable) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as err:
-        raise GazetteerError(f"{path}: Natural Earth gazetteer data not found; reinstall geomap") from err

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from geopy.distance import great_circle
 
 from geomap.gazetteer import Gazetteer
 from geomap.model import ADMIN_KINDS, MARINE_KINDS, PHYSICAL_KINDS, POPULATED_KINDS, Match, Place, Toponym
@@ -591,10 +592,8 @@ def _urban_km(town: Place) -> float:
 
 
 def _km(a: Place, b: Place) -> float:
-    """Great-circle distance (haversine), for the few containment checks of an article."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
+    """Great-circle distance, for the few containment checks of an article."""
+    return great_circle((a.lat, a.lon), (b.lat, b.lon)).km
 
 
 def _hard_area_words(text: str, match: Match) -> bool:
