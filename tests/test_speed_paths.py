@@ -359,3 +359,31 @@ def test_sentences_skipped_by_the_date_prefilter_hold_no_date_expression():
         skipped += 1
         assert not any(pattern.search(sentence) for _, pattern in _PATTERNS), sentence
     assert skipped > 200, "the prefilter was hardly exercised"
+
+
+def test_hits_rejected_at_once_fail_the_case_rules(gaz):
+    """The hits ``_hits_to_judge`` rejects without a look fail ``case_allows``, and its "several words"
+    is whether the hit's key has a space inside: the vectorised shortcut answers as the plain rules do."""
+    import numpy as np
+
+    from geomap.gazetteer import case_allows
+    from geomap.parse.extract import _hits_to_judge, _word_hits
+    from geomap.parse.normalize import fold
+
+    rejected_seen = 0
+    for text in _texts() + _noisy_texts(gaz, count=100):
+        folded = fold(text)
+        fstarts, fends, eids, codes = (np.array(column, dtype=np.intp) for column in _word_hits(folded, gaz))
+        if not eids.size:
+            continue
+        starts = folded.offsets[fstarts]
+        ends = folded.ends[fends - 1]
+        judged, rejected, several = _hits_to_judge(text, folded, fstarts, fends, codes, starts)
+        assert set(judged.tolist()) == {i for i in range(len(eids)) if not rejected[i] or several[i]}
+        for start, end, eid, is_rejected, is_several in zip(starts, ends, eids, rejected, several, strict=True):
+            entry = gaz.entries[int(eid)]
+            assert bool(is_several) == (" " in entry.key[1:]), (text, entry.key)
+            if is_rejected:
+                rejected_seen += 1
+                assert not case_allows(entry.patterns, text[start:end]), (text, text[start:end])
+    assert rejected_seen > 0

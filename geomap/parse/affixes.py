@@ -79,7 +79,7 @@ def affixed_mentions(
 ) -> list[Match]:
     """``matches`` (whole-word mentions, in document order) and the names inside affixed words outside
     them, in document order; ``find`` is the whole-word extraction (see module docstring)."""
-    if not _SCRIPT_LETTERS.search(text):
+    if text.isascii() or not _SCRIPT_LETTERS.search(text):  # (isascii: no search of an English text; speed only)
         return list(matches)
     folded = fold(text)
     taken = _Taken(matches)

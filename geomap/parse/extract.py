@@ -13,6 +13,7 @@ knows "Gansu Province").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -43,22 +44,19 @@ def _whole_word_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
     ['Maaret al-Numan']
     """
     folded = fold(text)
-    fstarts, fends, eids, codes = _word_hits(folded, gazetteer)
-    if not eids:
+    fstarts, fends, eids, codes = (np.array(column, dtype=np.intp) for column in _word_hits(folded, gazetteer))
+    if not eids.size:
         return []
-    # Original offsets of the hits only, in one numpy step (a whole-text list per article cost more).
-    starts = folded.offsets[fstarts].tolist()
-    ends = folded.ends[np.array(fends, dtype=np.intp) - 1].tolist()
+    starts = folded.offsets[fstarts]
+    ends = folded.ends[fends - 1]
+    judged, rejected, several = _hits_to_judge(text, folded, fstarts, fends, codes, starts)
     entries = gazetteer.entries
     accepted = _accepted(gazetteer)
-    described = gazetteer.memo.setdefault("extract", {}).get  # filled by _word_hits: see _entry_info
     matches = []
-    for start, end, eid, code in zip(starts, ends, eids, codes):
-        if code != _CAPITAL or not text[start].islower():
-            # (Otherwise, speed only: most raw hits are lowercase words ("in", "man", "police") whose
-            # every form is capitalised. A hit starts on an alphanumeric character, which is its first
-            # token's first character, and a lowercase one fails rules 1 and 2 (see case_allows), so
-            # the answer is the same as case_allows' without tokenising the surface.)
+    for start, end, eid, code, rejected_at_once, shorter_may_pass in zip(
+        *(column[judged].tolist() for column in (starts, ends, eids, codes, rejected, several))
+    ):
+        if not rejected_at_once:
             if code == _ABBREVIATION and not _capitals_only(gazetteer, eid):
                 if text[end : end + 1] != ".":
                     continue  # "La" alone is not Louisiana; "La." after a town is
@@ -79,12 +77,41 @@ def _whole_word_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
                 matches.append(Match(start, end, surface, found[0], found[1]))
                 continue
         # The case rules rejected the hit. A key of several words gives way to a shorter one that passes.
-        info = described(eid)
-        if info is None or info[2]:
+        if shorter_may_pass:
             shorter = _shorter_match(text, folded, start, eid, gazetteer)
             if shorter is not None:
                 matches.append(shorter)
     return matches
+
+
+def _hits_to_judge(
+    text: str, folded: Folded, fstarts: np.ndarray, fends: np.ndarray, codes: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which hits need a look (indices), which of all are rejected by case at once, which are several words.
+
+    Speed only, for all hits of a text at once: most hits are lowercase words ("in", "man", "police")
+    whose every form is capitalised. A hit starts on an alphanumeric character, which is its first
+    token's first character, and a lowercase one fails rules 1 and 2 (see case_allows), so such a hit
+    is rejected as case_allows would, without tokenising the surface. A rejected hit still needs a
+    look when a shorter key at its start may pass: when its key has several words (a space inside).
+    """
+    rejected = (codes == _CAPITAL) & _lowercase_bmp()[_code_points(text)[starts]]
+    spaces = np.flatnonzero(_code_points(folded.text) == ord(" "))
+    several = np.searchsorted(spaces, fends) > np.searchsorted(spaces, fstarts)
+    return np.flatnonzero(~rejected | several), rejected, several
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+@lru_cache(maxsize=1)
+def _lowercase_bmp() -> np.ndarray:
+    """``str.islower`` of each character of the Basic Multilingual Plane, as a lookup array (~5 ms to build).
+
+    A hit never starts beyond the plane: folding makes astral characters spaces.
+    """
+    return np.array([chr(code).islower() for code in range(0x10000)], dtype=bool)
 
 
 def _capitals_only(gazetteer: Gazetteer, eid: int) -> bool:
@@ -313,8 +340,11 @@ def _automaton_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int
     entries = gazetteer.entries
     info = _entry_info(gazetteer)
     get = info.get
-    hits: list[tuple[int, int, int, int]] = []  # (start, end, entry id, code)
-    add = hits.append
+    # Four columns of ints, not a list of tuples: ints are no work for the garbage collector (speed only).
+    fstarts: list[int] = []
+    fends: list[int] = []
+    eids: list[int] = []
+    codes: list[int] = []
     position = 0
     while position < size:
         restart = None
@@ -325,7 +355,10 @@ def _automaton_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int
             end = last + 1
             if padded[end] == " ":
                 if found[1]:
-                    add((end - found[0] + 1, end, eid, found[1]))
+                    fstarts.append(end - found[0] + 1)
+                    fends.append(end)
+                    eids.append(eid)
+                    codes.append(found[1])
                 continue
             if not found[2]:
                 # One word's prefix (" man" in " mandate"): no shorter whole-word key, and the scan would
@@ -341,7 +374,10 @@ def _automaton_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int
                 if found is None:
                     found = info[eid2] = _describe(entries, eid2)
                 if found[1]:
-                    add((start + 1, start + length, eid2, found[1]))
+                    fstarts.append(start + 1)
+                    fends.append(start + length)
+                    eids.append(eid2)
+                    codes.append(found[1])
                 restart = start + length
             else:
                 restart = text.find(" ", start + 1)
@@ -349,9 +385,6 @@ def _automaton_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int
         if restart is None or restart < 0:
             break
         position = restart
-    if not hits:
-        return [], [], [], []
-    fstarts, fends, eids, codes = (list(column) for column in zip(*hits))
     return fstarts, fends, eids, codes
 
 

@@ -201,27 +201,31 @@ def fold(text: str) -> Folded:
     >>> fold("Ma'arrat an-Nu'man").text
     ' marat al numan'
     """
-    # Same as ``.translate(_table_bmp())`` on the substituted text: astral characters are already
-    # spaces, so every code point indexes the BMP lookup (surrogates map to themselves there too).
-    codes = _lookup_bmp()[_to_codes(_ASTRAL.sub(" ", _POSSESSIVE.sub(" ", " " + text)))]
-    starts = np.arange(-1, len(text), dtype=np.int64)  # position 0 is the added leading space
-    starts[0] = 0
-    spans = np.stack([starts, starts + 1], axis=1)
-    spans[0, 1] = 0
-    keep = codes != ord(_DELETE)
+    padded = " " + text  # index ``p`` of ``padded`` is the original character ``p - 1``, which ends at ``p``
+    if "'" in padded or "’" in padded:
+        padded = _POSSESSIVE.sub(" ", padded)
+    if not padded.isascii():
+        padded = _ASTRAL.sub(" ", padded)
+    # Same as ``.translate(_table_bmp())``: astral characters are already spaces, so every code point
+    # indexes the BMP lookup (surrogates map to themselves there too).
+    codes = _lookup_bmp()[_to_codes(padded)]
+    ends = np.arange(len(padded))  # where each character of ``padded`` ends in the original
     marks = codes == ord(_MARK)
     if marks.any():
-        _cover_marks(spans, marks)
-        keep &= ~marks
-    codes, spans = codes[keep], spans[keep]
-    codes, spans = _collapse_repeats(codes, spans)
-    folded = _from_codes(codes)
-    folded, spans = _fold_articles(folded, spans)
-    return Folded(folded.replace(_HYPHEN, " "), spans[:, 0].copy(), spans[:, 1].copy())
+        _cover_marks(ends, marks)
+        kept = np.flatnonzero((codes != ord(_DELETE)) & ~marks)
+    else:
+        kept = np.flatnonzero(codes != ord(_DELETE))
+    codes = codes[kept]
+    first, last = _repeat_runs(codes)
+    offsets = kept[first] - 1
+    offsets[0] = 0  # the added space stands for no character: it starts (and ends) at 0
+    folded, offsets, ends = _fold_articles(_from_codes(codes[first]), offsets, ends[kept[last]])
+    return Folded(folded.replace(_HYPHEN, " "), offsets, ends)
 
 
-def _cover_marks(spans: np.ndarray, marks: np.ndarray) -> None:
-    """Extend, in place, the span of the character before each run of marks over the run.
+def _cover_marks(ends: np.ndarray, marks: np.ndarray) -> None:
+    """Extend, in place, the end of the character before each run of marks over the run.
 
     Why: a mark belongs to the letter before it, so a name that ends in one ("حلبُ") ends after it in
     the original text, and the word after it starts after it.
@@ -229,16 +233,17 @@ def _cover_marks(spans: np.ndarray, marks: np.ndarray) -> None:
     positions = np.arange(len(marks))
     owner = np.maximum.accumulate(np.where(marks, -1, positions))  # the last non-mark at or before
     at = np.nonzero(marks)[0]
-    np.maximum.at(spans[:, 1], owner[at], spans[at, 1])  # position 0, the added space, is never a mark
+    np.maximum.at(ends, owner[at], ends[at])  # position 0, the added space, is never a mark
 
 
-def _collapse_repeats(codes: np.ndarray, spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop a character equal to its predecessor when it is a letter or a separator.
+def _repeat_runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the first and the last character of each run of ``codes`` that folds to one character.
 
-    The kept character's span grows to cover the dropped ones, so offsets still end after "ee".
+    A character equal to its predecessor is dropped when it is a letter or a separator (a hyphen
+    and a space count as equal); the kept one stands for the run, so offsets still end after "ee".
     """
     if len(codes) < 2:
-        return codes, spans
+        return np.arange(len(codes)), np.arange(len(codes))
     spaceish = (codes == ord(" ")) | (codes == ord(_HYPHEN))
     as_space = np.where(spaceish, ord(" "), codes)
     same = np.empty(len(codes), dtype=bool)
@@ -248,32 +253,36 @@ def _collapse_repeats(codes: np.ndarray, spans: np.ndarray) -> tuple[np.ndarray,
     spelled = (codes >= _SPELLED_DOUBLE[0]) & (codes <= _SPELLED_DOUBLE[1])
     # Prefer keeping a hyphen over the space next to it, so "an -Numan" stays rare and "an-" is seen.
     drop = same & ~is_digit & ~spelled
-    kept = np.nonzero(~drop)[0]
-    last_of_run = np.append(kept[1:], len(codes)) - 1
-    merged = np.stack([spans[kept, 0], spans[last_of_run, 1]], axis=1)
-    return codes[kept], merged
+    first = np.flatnonzero(~drop)
+    last = np.empty_like(first)
+    last[:-1] = first[1:] - 1
+    last[-1] = len(codes) - 1
+    return first, last
 
 
-def _fold_articles(folded: str, spans: np.ndarray) -> tuple[str, np.ndarray]:
+def _fold_articles(folded: str, offsets: np.ndarray, ends: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
     """Rewrite Arabic article variants to ``al`` (see module docstring), keeping the offset map."""
     if _HYPHEN not in folded and " el " not in folded:
-        return folded, spans
+        return folded, offsets, ends
     found = _matches_in_order(folded)
     if not found:
-        return folded, spans  # speed only: most hyphens are not articles, and the rebuild below would copy
+        return folded, offsets, ends  # speed only: most hyphens are not articles, and the rebuild below would copy
     pieces: list[str] = []
-    kept: list[np.ndarray] = []
+    kept_offsets: list[np.ndarray] = []
+    kept_ends: list[np.ndarray] = []
     last = 0
-    for match in found:
-        start, end = match
+    for start, end in found:  # "ash" of "ash-" (or "el" before a space) becomes "al": "a", then "l" for the rest
         pieces.append(folded[last:start])
-        kept.append(spans[last:start])
+        kept_offsets.append(offsets[last:start])
+        kept_ends.append(ends[last:start])
         pieces.append("al")
-        kept.append(np.array([spans[start], [spans[start + 1, 0], spans[end - 1, 1]]], dtype=spans.dtype))
+        kept_offsets.append(np.array([offsets[start], offsets[start + 1]], dtype=offsets.dtype))
+        kept_ends.append(np.array([ends[start], ends[end - 1]], dtype=ends.dtype))
         last = end
     pieces.append(folded[last:])
-    kept.append(spans[last:])
-    return "".join(pieces), np.concatenate(kept)
+    kept_offsets.append(offsets[last:])
+    kept_ends.append(ends[last:])
+    return "".join(pieces), np.concatenate(kept_offsets), np.concatenate(kept_ends)
 
 
 _ARTICLES = frozenset(_SUN_ARTICLES)
