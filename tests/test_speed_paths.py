@@ -387,3 +387,79 @@ def test_hits_rejected_at_once_fail_the_case_rules(gaz):
                 rejected_seen += 1
                 assert not case_allows(entry.patterns, text[start:end]), (text, text[start:end])
     assert rejected_seen > 0
+
+
+def _edge_texts(seed: int, alphabet: str, count: int) -> list[str]:
+    """Short random texts of ``alphabet`` (words, punctuation, quotes, spaces), and the real ones."""
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(count)]
+    return texts + _texts()
+
+
+def test_sentence_spans_equal_the_plain_splitter():
+    """The sentence-end pattern written with a leading class, the trimming by lengths and the short-word
+    shortcut of the abbreviation test give the spans of the plain rules."""
+    from geomap.parse import sentences
+
+    plain_end = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[^\n]{0,200}$)|\n")
+
+    def plain_abbreviation(text, dot):
+        word = re.search(r"([\w.]+)$", text[max(0, dot - 12) : dot])
+        token = word.group(1).lower().strip(".") if word else ""
+        return bool(word) and (token in sentences._ABBREVIATIONS or (len(token) == 1 and token.isalpha()))
+
+    def plain_spans(text):
+        spans, start = [], 0
+        for found in plain_end.finditer(text):
+            if found.group(0)[0] == "." and plain_abbreviation(text, found.start()):
+                continue
+            spans.append((start, found.end()))
+            start = found.end()
+        spans.append((start, len(text)))
+        trimmed = [sentences._trim(text, s, e) for s, e in spans if text[s:e].strip()]
+        return [piece for s, e in trimmed for piece in sentences._cut_long(text, s, e)]
+
+    texts = _edge_texts(11, "ab AZ09_.?!\n\t\u00a0\"'”’)]([“‘,;-—mrsUt.", 30_000)
+    texts += ["Word, " * 700 + "Mr. Smith. " + "x" * 4000]  # cut run-on lines
+    for text in texts:
+        assert [m.span() for m in sentences._END.finditer(text)] == [m.span() for m in plain_end.finditer(text)]
+        assert sentences.sentence_spans(text) == plain_spans(text), repr(text)
+
+
+def test_sentence_starts_at_equal_at():
+    from geomap.parse.sentences import SentenceIndex
+
+    for text in _edge_texts(12, "ab A. \n?", 3000):
+        index = SentenceIndex(text)
+        offsets = list(range(len(text) + 1))
+        assert index.starts_at(offsets) == [index.at(offset)[0] for offset in offsets]
+
+
+def test_words_around_a_match_equal_the_regex_search():
+    """The word before (last token shortcut), the word after (one anchored match) and the given name
+    before (skipped unless the word before is one, after a space) are what the plain searches find."""
+    from geomap.parse import recognize
+
+    def plain_before(text, start):
+        words = recognize._WORD.findall(text[max(0, start - 40) : start])
+        return words[-1] if words else ""
+
+    def plain_after(text, end):
+        found = recognize._WORD.search(text[end : end + 40])
+        return found.group(0) if found and not text[end : end + found.start()].strip(" ") else ""
+
+    def plain_given_name(text, start):
+        word = recognize._GIVEN_NAME_BEFORE.search(text, max(0, start - 30), start)
+        return word.span(1) if word is not None and word.group(1).lower() in recognize.given_names() else None
+
+    texts = _edge_texts(13, "ab AZé_'’.,;-()\"\n\t ", 20_000)
+    texts += _edge_texts(14, ["Mary ", "Jones", "JOHN ", " ", "O'", "x", ".", "-", "’s", "(", "\n"], 5_000)
+    for text in texts:
+        for offset in range(len(text) + 1):
+            before = recognize._word_before(text, offset)
+            assert before == plain_before(text, offset), (text, offset)
+            assert recognize._word_after(text, offset) == plain_after(text, offset), (text, offset)
+            given = recognize._given_name_before(text, offset, before)
+            assert (given.span(1) if given else None) == plain_given_name(text, offset), (text, offset)
+            if given:  # the shortcut of probabilities() lets every given name before a match through
+                assert recognize._may_be_named(text, offset, "", before.lower()), (text, offset)

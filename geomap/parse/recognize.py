@@ -24,7 +24,7 @@ from geomap.gazetteer import Gazetteer, frequency
 from geomap.gazetteer.frequency import zipf as _zipf
 from geomap.model import Match, Place
 from geomap.parse.normalize import skeleton
-from geomap.parse.sentences import SentenceIndex
+from geomap.parse.sentences import sentence_index
 
 __all__ = ["FEATURES", "features", "recognise", "load_model"]
 
@@ -217,7 +217,14 @@ def _kind_of(places: Sequence[Place]) -> str:
 
 
 def _person_evidence(
-    text: str, matches: Sequence[Match], i: int, gazetteer: Gazetteer, *, prev_title: bool, next_word: str
+    text: str,
+    matches: Sequence[Match],
+    i: int,
+    gazetteer: Gazetteer,
+    *,
+    prev_word: str,
+    prev_title: bool,
+    next_word: str,
 ) -> tuple[bool, bool]:
     """Whether match ``i`` is written next to a person's name, and whether it is written as one.
 
@@ -229,8 +236,8 @@ def _person_evidence(
     Road" name no one), and "the" before a given name makes a thing of it ("The Rose Chester", a
     pub). The given name may be a gazetteer name itself ("George", "Sarah" and "Paul" are towns
     somewhere), unless the name after it can be a country, a first-level division or a capital
-    ("Tyler Texas", "Florence Italy"). ``prev_title`` is the feature of that name (the word before
-    the match is a title) and ``next_word`` the word right after the match.
+    ("Tyler Texas", "Florence Italy"). ``prev_word`` is the word before the match (:func:`_word_before`),
+    ``prev_title`` the feature of that name (it is a title) and ``next_word`` the word right after the match.
 
     Why: a surname that is also a town ("Manning", "Holroyd", "Lincoln") is most often read right
     after a first name or a title.
@@ -238,13 +245,14 @@ def _person_evidence(
     match = matches[i]
     surface = match.surface
     surname_follows = _given_name_of_surname(text, match, gazetteer)
-    word = None if surface.endswith(".") else _given_name_before(text, match.start)  # "Major Mich. utilities"
+    # "Major Mich. utilities": a name ending in a period is an abbreviation, not a surname
+    word = None if surface.endswith(".") else _given_name_before(text, match.start, prev_word)
     after_given = word is not None and (i == 0 or matches[i - 1].end <= word.start(1))
     soft = prev_title or after_given or surname_follows
     if surname_follows:
         return soft, True
     if word is None and not prev_title:
-        return soft, False  # speed only: the usual case ends here
+        return soft, False
     if " " in surface or surface.endswith(".") or (next_word[:1].isupper() and next_word not in _NAME_SUFFIXES):
         return soft, False
     if prev_title and _after_title(text, match.start):
@@ -261,8 +269,29 @@ def _person_evidence(
 _NAME_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])  # "John Manning Jr" still ends with the surname
 
 
-def _given_name_before(text: str, start: int) -> re.Match | None:
-    """The common given name written one space before ``start`` (group 1), if there is one."""
+def _may_be_named(text: str, start: int, lowered: str, prev_lower: str) -> bool:
+    """The match (``lowered``) is a common given name, or the word before it (``prev_lower``) is one,
+    one space before it: without a title before the match, :func:`_person_evidence` finds nothing
+    else (see :func:`_given_name_of_surname` and :func:`_given_name_before`)."""
+    given = given_names()
+    return lowered in given or (prev_lower in given and _space_before(text, start))
+
+
+def _space_before(text: str, start: int) -> bool:
+    """A space right before ``start``, or before a line break right before it: where the name of
+    :data:`_GIVEN_NAME_BEFORE` may end (its ``$`` also matches before a line break that ends the search)."""
+    return text[start - 1 : start] == " " or text[max(0, start - 2) : start] == " \n"
+
+
+def _given_name_before(text: str, start: int, prev_word: str) -> re.Match | None:
+    """The common given name written one space before ``start`` (group 1), if there is one.
+
+    ``prev_word`` is :func:`_word_before` at ``start``: a given name found there is that word (it
+    stands alone between a non-word character and the space), so when that word is no given name or
+    no space precedes ``start`` the search is skipped (speed only: it would find nothing).
+    """
+    if not _space_before(text, start) or prev_word.lower() not in given_names():
+        return None
     word = _GIVEN_NAME_BEFORE.search(text, max(0, start - 30), start)
     return word if word is not None and word.group(1).lower() in given_names() else None
 
@@ -386,10 +415,15 @@ def _is_qualifier_code(text: str, match: Match) -> bool:
     Why: villages named "Me", "On" or "Wa" are found by such codes, and the code is the qualifier
     the resolver reads (:func:`coded_divisions`), not a mention.
     """
-    surface = match.surface
-    if not (len(surface) <= 3 and surface.isupper()) or surface not in subdivision_codes():
+    if not _may_be_qualifier_code(match.surface):
         return False
     return _NAME_BEFORE_CODE.search(text, max(0, match.start - 40), match.start) is not None
+
+
+def _may_be_qualifier_code(surface: str) -> bool:
+    """The name is a postal code of :func:`subdivision_codes` in capitals: what :func:`_is_qualifier_code`
+    asks of the name itself, before its context."""
+    return len(surface) <= 3 and surface.isupper() and surface in subdivision_codes()
 
 
 def _person_veto(text: str, matches: Sequence[Match], i: int, gazetteer: Gazetteer) -> bool:
@@ -491,13 +525,37 @@ def _capitals() -> frozenset[tuple[str, str]]:
     return frozenset((c["iso"], c["capital"].lower()) for c in countries if c.get("capital"))
 
 
-def _words_before(text: str, start: int, count: int = 2) -> list[str]:
-    return _WORD.findall(text[max(0, start - 40) : start])[-count:]
+def _word_before(text: str, start: int) -> str:
+    """The last word (:data:`_WORD`) of the 40 characters before ``start`` ("" when there is none).
+
+    Speed only, the same word as the last of ``_WORD.findall``: past the punctuation and spaces that
+    end the window, a last token of letters and digits alone is that word (nothing joins it to what
+    precedes it); any other token ("U.S", "O'Brien") is left to the regex.
+    """
+    window = text[max(0, start - 40) : start]
+    tokens = window.rstrip(_TRAILING_PUNCTUATION).rsplit(None, 1)
+    if not tokens:
+        return ""
+    if tokens[-1].isalnum():
+        return tokens[-1]
+    words = _WORD.findall(window)
+    return words[-1] if words else ""
+
+
+_TRAILING_PUNCTUATION = " \t\n.,;:!?\"'“”‘’()[]-—–"  # no letter or digit: none is part of a word
 
 
 def _word_after(text: str, end: int) -> str:
-    found = _WORD.search(text[end : end + 40])
-    return found.group(0) if found and not text[end : end + found.start()].strip(" ") else ""
+    """The word after ``end`` when only spaces come between them, within 40 characters ("" otherwise).
+
+    One anchored match: the first word of the window, kept only when spaces alone precede it, is the
+    word the spaces lead to.
+    """
+    found = _WORD_AFTER_SPACES.match(text, end, end + 40)
+    return found.group(1) if found else ""
+
+
+_WORD_AFTER_SPACES = re.compile(rf" *({_WORD.pattern})")
 
 
 def features(
@@ -514,8 +572,7 @@ def features(
     surface = match.surface
     tokens = _WORD.findall(surface)
     lowered = surface.lower()
-    before = _words_before(text, match.start)
-    prev_word = before[-1] if before else ""
+    prev_word = _word_before(text, match.start)
     gap_before = text[max(0, match.start - 3) : match.start]
     at_sentence_start = not text[sentence_start : match.start].strip(" \"'“‘([")
     next_word = _word_after(text, match.end)
@@ -569,7 +626,9 @@ def is_curated(places: Sequence[Place]) -> bool:
 
 def _in_caps_run(prev_word: str, next_word: str) -> bool:
     """A neighbour written in capitals too: bylines and photo credits ("OMAR HAJ KADOUR/AFP")."""
-    return any(len(word) > 1 and word.isupper() and word.isalpha() for word in (prev_word, next_word))
+    return (prev_word.isupper() and len(prev_word) > 1 and prev_word.isalpha()) or (
+        next_word.isupper() and len(next_word) > 1 and next_word.isalpha()
+    )  # both written out, not any(...) over them: speed only
 
 
 def _inexact(surface: str, places: Sequence[Place]) -> bool:
@@ -600,7 +659,7 @@ def score(values: dict[str, float], model: dict) -> float:
 
 def match_features(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[dict[str, float]]:
     """Feature vectors for every match of one text (also what the training script uses)."""
-    sentences = SentenceIndex(text)
+    sentences = sentence_index(text)
     starts = [sentences.at(m.start)[0] for m in matches]
     mid = {m.surface.lower() for m, s in zip(matches, starts) if text[s : m.start].strip(" \"'“‘([")}
     result = []
@@ -629,9 +688,14 @@ def _share_evidence(text: str, matches: Sequence[Match], vectors: list[dict[str,
     place: set[str] = set()
     for i, (match, values) in enumerate(zip(matches, vectors)):
         key = match.surface.lower()
-        next_word = _word_after(text, match.end)
         soft, strong = _person_evidence(
-            text, matches, i, gazetteer, prev_title=bool(values["prev_title"]), next_word=next_word
+            text,
+            matches,
+            i,
+            gazetteer,
+            prev_word=_word_before(text, match.start),
+            prev_title=bool(values["prev_title"]),
+            next_word=_word_after(text, match.end),
         )
         if soft or values["next_speech"]:
             person.add(key)
@@ -687,43 +751,39 @@ def probabilities(
     ``tests/test_speed_paths.py`` compares both.
     """
     weights = model["weights"]
-    statics = _statics(gazetteer, weights)
     get = weights.get
     (
         w_initial, w_prev_caps, w_next_caps, w_prep, w_title, w_speech, w_place_suffix, w_org_suffix, w_the,
         w_all_caps, w_mid, w_short, w_comma, w_qualifies, w_possessive, w_caps_run, w_inexact, w_person, w_place,
     ) = (get(name, 0.0) for name in _CONTEXT_TERMS)  # fmt: skip
-    prefetch = getattr(gazetteer.places, "prefetch", None)  # the world store: one query for all new names
-    if prefetch is not None:
-        prefetch(pid for m in matches if (m.surface, m.type, m.place_ids) not in statics for pid in m.place_ids)
-    sentences = SentenceIndex(text)
-    at_start = [not text[sentences.at(m.start)[0] : m.start].strip(_SENTENCE_LEAD) for m in matches]
-    mid = {m.surface.lower() for m, first in zip(matches, at_start, strict=True) if not first}
-    count = len(matches)
-    rows: list[tuple[float, str, bool] | None] = []
+    statics = _static_parts(matches, gazetteer, weights)
+    starts = sentence_index(text).starts_at([m.start for m in matches])
+    at_start = [not text[s : m.start].strip(_SENTENCE_LEAD) for m, s in zip(matches, starts, strict=True)]
+    mid = {static[1] for static, first in zip(statics, at_start, strict=True) if not first}
+    comma_after = _commas_after(text, matches)
+    rows: list[tuple[float, str, bool, bool] | None] = []
     person: set[str] = set()
     named: set[str] = set()
     place: set[str] = set()
     for i, match in enumerate(matches):
-        start, end, surface = match.start, match.end, match.surface
-        key = (surface, match.type, match.place_ids)
-        static = statics.get(key)
-        if static is None:
-            static = statics[key] = _static_part(surface, match.type, gazetteer, match.place_ids, weights)
-        prefix, lowered, multi_token, all_caps, curated, short, inexact = static
-        before = _words_before(text, start)
-        prev_word = before[-1] if before else ""
+        start, end = match.start, match.end
+        prefix, lowered, multi_token, all_caps, curated, short, inexact, code_like = statics[i]
+        prev_word = _word_before(text, start)
         prev_lower = prev_word.lower()
         next_word = _word_after(text, end)
         next_lower = next_word.lower()
         first = at_start[i]
         prev_preposition = prev_lower in _PREPOSITIONS
-        prev_title = prev_lower.rstrip(".") in _TITLES
+        prev_title = prev_lower in _TITLES  # features() strips a period first: a word has none
         next_speech = next_lower in _SPEECH and not prev_preposition and not _is_seat(gazetteer, match.place_ids)
         next_place_suffix = next_lower in _PLACE_SUFFIXES
-        comma_qualified = i + 1 < count and _comma_between(text, end, matches[i + 1].start)
-        caps_run = _in_caps_run(prev_word, next_word)
-        soft, strong = _person_evidence(text, matches, i, gazetteer, prev_title=prev_title, next_word=next_word)
+        comma_qualified = comma_after[i]
+        if prev_title or _may_be_named(text, start, lowered, prev_lower):
+            soft, strong = _person_evidence(
+                text, matches, i, gazetteer, prev_word=prev_word, prev_title=prev_title, next_word=next_word
+            )
+        else:
+            soft = strong = False  # speed only: the usual case, what _person_evidence gives it
         if soft or next_speech:  # _share_evidence
             person.add(lowered)
         if strong:
@@ -733,15 +793,11 @@ def probabilities(
         if curated:
             rows.append(None)
             continue
+        caps_run = _in_caps_run(prev_word, next_word)
         z = prefix
         if first:
             z += w_initial
-        if (
-            prev_word[:1].isupper()
-            and not first
-            and "," not in text[max(0, start - 3) : start]
-            and prev_lower not in _TITLES
-        ):
+        if prev_word[:1].isupper() and not first and "," not in text[max(0, start - 3) : start] and not prev_title:
             z += w_prev_caps
         if next_word[:1].isupper() and not next_place_suffix:
             z += w_next_caps
@@ -765,7 +821,7 @@ def probabilities(
             z += w_short
         if comma_qualified:
             z += w_comma
-        if i and _comma_between(text, matches[i - 1].end, start):
+        if i and comma_after[i - 1]:
             z += w_qualifies
         if text[end : end + 2] in ("'s", "’s"):
             z += w_possessive
@@ -773,14 +829,16 @@ def probabilities(
             z += w_caps_run
         if inexact:
             z += w_inexact
-        rows.append((z, lowered, all_caps and multi_token and caps_run))
+        rows.append((z, lowered, all_caps and multi_token and caps_run, code_like))
     result: list[tuple[float | None, bool]] = []
     for i, row in enumerate(rows):
         if row is None:
             result.append((None, False))
             continue
-        z, lowered, byline = row
-        if (lowered in named and _person_veto(text, matches, i, gazetteer)) or _is_qualifier_code(text, matches[i]):
+        z, lowered, byline, code_like = row
+        if (lowered in named and _person_veto(text, matches, i, gazetteer)) or (
+            code_like and _is_qualifier_code(text, matches[i])  # the name first: speed only
+        ):
             result.append((0.0, byline))  # score()'s rules
             continue
         if lowered in person:
@@ -801,6 +859,38 @@ def _statics(gazetteer: Gazetteer, weights: dict) -> dict:
     if memo is None or memo[0] is not weights or len(memo[1]) >= _CACHE_LIMIT:
         memo = gazetteer.memo["recognise"] = (weights, {})  # holds the weights: their id is not reused
     return memo[1]
+
+
+def _static_parts(matches: Sequence[Match], gazetteer: Gazetteer, weights: dict) -> list[tuple]:
+    """:func:`_static_part` of each match, from the per-name cache; the candidates of the names new to it
+    are read from the world store in one query (``prefetch``) before they are worked out."""
+    cache = _statics(gazetteer, weights)
+    found = [cache.get((m.surface, m.type, m.place_ids)) for m in matches]
+    if all(found):  # the usual case once warm (a part is a non-empty tuple)
+        return found
+    missing = [i for i, static in enumerate(found) if static is None]
+    prefetch = getattr(gazetteer.places, "prefetch", None)
+    if prefetch is not None:
+        prefetch(pid for i in missing for pid in matches[i].place_ids)
+    for i in missing:
+        match = matches[i]
+        key = (match.surface, match.type, match.place_ids)
+        static = cache.get(key)  # a name repeated in the text is worked out once
+        if static is None:
+            static = cache[key] = _static_part(match.surface, match.type, gazetteer, match.place_ids, weights)
+        found[i] = static
+    return found
+
+
+def _commas_after(text: str, matches: Sequence[Match]) -> list[bool]:
+    """Whether only a comma separates each match from the next ("Paris, Texas"); False for the last one.
+
+    Read once per pair: it is both the ``comma_qualified`` of the first and the ``qualifies_previous``
+    of the second.
+    """
+    commas = [_comma_between(text, a.end, b.start) for a, b in zip(matches, matches[1:])]
+    commas.append(False)
+    return commas
 
 
 def _static_part(surface: str, type_: str, gazetteer: Gazetteer, place_ids: tuple[str, ...], weights: dict) -> tuple:
@@ -838,4 +928,5 @@ def _static_part(surface: str, type_: str, gazetteer: Gazetteer, place_ids: tupl
         is_curated(places),
         len(surface.replace(".", "")) <= 3,
         _inexact(surface, places),
+        _may_be_qualifier_code(surface),
     )
