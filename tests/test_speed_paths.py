@@ -463,3 +463,50 @@ def test_words_around_a_match_equal_the_regex_search():
             assert (given.span(1) if given else None) == plain_given_name(text, offset), (text, offset)
             if given:  # the shortcut of probabilities() lets every given name before a match through
                 assert recognize._may_be_named(text, offset, "", before.lower()), (text, offset)
+
+
+def test_kept_decisions_and_lent_near_matrices_give_the_same_toponyms(gaz, monkeypatch):
+    """A later pass keeps a choice's decision when nothing it reads changed, and reuses the previous
+    pass's near matrix when the anchors did not change; working everything out again changes nothing."""
+    texts = _texts()
+    decided = []
+    decide = resolve_module._decide
+
+    def counted(choice, context, near):
+        decided.append(choice)
+        return decide(choice, context, near)
+
+    def run():
+        decided.clear()
+        return [resolve(text, recognise(text, find_mentions(text, gaz), gaz), gaz) for text in texts], len(decided)
+
+    monkeypatch.setattr(resolve_module, "_decide", counted)
+    kept, fewer = run()
+    prepare = resolve_module._NearRows.prepare
+    monkeypatch.setattr(resolve_module, "_changed_divisions", lambda before, now: None)
+    monkeypatch.setattr(resolve_module._NearRows, "prepare", lambda self, context, same: prepare(self, context, None))
+    recomputed, more = run()
+    assert kept == recomputed
+    if len(gaz.places) > 10_000:
+        assert fewer < more, "no decision was kept"
+
+
+def test_the_endings_filter_lets_every_regex_match_through():
+    """_may_end is only a shortcut: whenever a before-pattern matches, the endings filter said it might."""
+    rng = random.Random(11)
+    words = ["the", "The", "of", "OF", "to", "near", "close", "outskirts", "north", "South-East", "eastern"]
+    words += ["province", "city", "Town", "rural", "across", "downtown", "in", "ſ", "Ḩamāh", "x", "-", ",", "\n", "  "]
+    patterns = [
+        (resolve_module._RELATION_ENDINGS, resolve_module._RELATION_BEFORE),
+        (resolve_module._RELATION_ENDINGS, resolve_module._DIRECTION_BEFORE),
+        (resolve_module._ADMIN_ENDINGS, resolve_module._ADMIN_BEFORE),
+        (resolve_module._POPULATED_ENDINGS, resolve_module._POPULATED_BEFORE),
+    ]
+    matched = 0
+    for _ in range(20_000):
+        window = " ".join(rng.choice(words) for _ in range(rng.randint(0, 6))) + rng.choice(["", " ", "\n"])
+        for endings, pattern in patterns:
+            if pattern.search(window):
+                matched += 1
+                assert resolve_module._may_end(window, endings), (window, pattern.pattern)
+    assert matched > 1000

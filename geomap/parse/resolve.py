@@ -31,7 +31,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from geopy.distance import great_circle
@@ -49,6 +49,7 @@ __all__ = ["resolve", "relation_of", "rank_lone_name", "ONLY_CANDIDATE_CONFIDENC
 # ("New York Governor"); "the Idlib town of Saraqib" (a town *in* the area); words only an area
 # takes before it ("rural Idlib", "upstate New York"). Town: "Idlib city", "Idlib's old town",
 # "city of Idlib", "mayor of X", municipal nouns ("a New York subway station", "downtown X").
+# The patterns of the words after are anchored at the name (``^``), so ``match`` finds what ``search`` does.
 _APOSTROPHE_S = r"(?:['’]s)?"
 _ADMIN_AFTER = re.compile(
     rf"^{_APOSTROPHE_S}[\s-]*(?:(?:province|governorate|region|zone|countryside|district|oblast|state|area|county"
@@ -58,22 +59,18 @@ _ADMIN_AFTER = re.compile(
 _AREA_BEFORE_WORDS = ("rural", "upstate", "downstate")
 #: Like a direction word, a spread word says "area" only when the article does not name the town as a town.
 _SPREAD_BEFORE_WORDS = ("across", "throughout")
+_AREA_HEADS = ("province", "governorate", "region", "district", "county", "state", "oblast", "countryside", "governor")
 _ADMIN_BEFORE_HARD = re.compile(
-    r"\b(?:province|governorate|region|district|county|state|oblast|countryside|governor)\s+of\s+(?:the\s+)?$"
-    rf"|\b(?:{'|'.join(_AREA_BEFORE_WORDS)})\s+$",
+    rf"\b(?:{'|'.join(_AREA_HEADS)})\s+of\s+(?:the\s+)?$|\b(?:{'|'.join(_AREA_BEFORE_WORDS)})\s+$",
     re.I,
 )
 _ADMIN_BEFORE = re.compile(rf"{_ADMIN_BEFORE_HARD.pattern}|\b(?:{'|'.join(_SPREAD_BEFORE_WORDS)})\s+$", re.I)
-_ADMIN_BEFORE_NEEDS = ("of", *_AREA_BEFORE_WORDS, *_SPREAD_BEFORE_WORDS)  # one of these is in any match
 _POPULATED_AFTER = re.compile(
     rf"^{_APOSTROPHE_S}[\s-]*(?:old\s+(?:city|town)|(?:city|town|village)(?!\s+of\b)|mayor|subway|metro|downtown)\b",
     re.I,
 )
-_POPULATED_BEFORE = re.compile(
-    r"\b(?:city|town|village|outskirts|center|centre|streets|suburbs|mayor)\s+of\s+(?:the\s+)?$|\bdowntown\s+$",
-    re.I,
-)
-_POPULATED_BEFORE_NEEDS = ("of", "downtown")
+_TOWN_HEADS = ("city", "town", "village", "outskirts", "center", "centre", "streets", "suburbs", "mayor")
+_POPULATED_BEFORE = re.compile(rf"\b(?:{'|'.join(_TOWN_HEADS)})\s+of\s+(?:the\s+)?$|\bdowntown\s+$", re.I)
 _DIRECTION = r"(?:north|south|east|west|central|(?:north|south)[\s-]?(?:east|west))(?:ern)?"
 _DIRECTION_BEFORE = re.compile(rf"\b({_DIRECTION})\s+$", re.I)
 _RELATION_BEFORE = re.compile(
@@ -123,12 +120,18 @@ class _Context:
     own_countries: dict[str, Counter] = field(default_factory=dict)  # each surface's own contribution
     totals: dict[str, tuple[Counter, float]] = field(default_factory=dict)  # cache of _country_share
     admin1: dict[tuple[str, str], set[str]] = field(default_factory=dict)
-    anchors: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    anchors: np.ndarray = field(default_factory=lambda: _NO_POINTS)
     anchor_owner: list[str] = field(default_factory=list)
-    # Speed only (see _near_counts): every candidate of the pass against every anchor, at once.
+    # Speed only (see _near_counts): every candidate of the article against every anchor, at once.
     rows: dict[tuple[str, ...], int] = field(default_factory=dict)  # place ids -> first row of `within`
-    within: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
-    counts: dict[str, list[int]] = field(default_factory=dict)  # per surface: anchors of other names within
+    within: np.ndarray = field(default_factory=lambda: _NOTHING_WITHIN)
+    counts: dict[str, list[int]] = field(default_factory=dict)  # per surface ("" for all): anchors of others within
+
+
+_NO_POINTS = np.zeros((0, 2))  # shared by every context without anchors: read only
+_NO_POINTS.flags.writeable = False
+_NOTHING_WITHIN = np.zeros((0, 0), dtype=bool)
+_NOTHING_WITHIN.flags.writeable = False
 
 
 def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[Toponym]:
@@ -138,92 +141,173 @@ def resolve(text: str, matches: Sequence[Match], gazetteer: Gazetteer) -> list[T
     the article's places (anchors for proximity, their divisions, the dateline's place), so a sure
     "Lamar County" pulls "Paris" to Texas. Two later passes settle it (a third changes nothing on LGL).
 
-    Speed only, same answers: the words around each mention are read once, not once per pass; within
-    a pass, mentions that agree in everything the scores read (name, candidates, qualifiers, cues)
-    are scored once; a pass whose context equals the previous pass's is not run (same answers).
+    Speed only, same answers: the words around each mention are read once, not once per pass;
+    mentions that agree in everything the scores read (name, candidates, qualifiers, cues) are one
+    :class:`_Choice`, scored once per pass; a pass whose context equals the previous pass's is not
+    run (same answers); toponyms are built once, from the last pass's decisions.
     """
-    looked_up = [_candidates(gazetteer, match.place_ids) for match in matches]
-    candidates = [found[0] for found in looked_up]
-    qualifiers = [_qualifier_places(text, matches, candidates, i) for i in range(len(matches))]
+    found = [_candidates(gazetteer, match.place_ids) for match in matches]
     relations = [relation_of(text, match.start) for match in matches]
-    ambiguous = [len(cands) > 1 and match.type != "demonym" for match, cands in zip(matches, candidates, strict=True)]
+    ambiguous = [len(f.places) > 1 and match.type != "demonym" for match, f in zip(matches, found, strict=True)]
+    plain = [
+        None if shared else _resolve_one(match, f.places, relation)
+        for match, f, relation, shared in zip(matches, found, relations, ambiguous, strict=True)
+    ]
+    if not any(ambiguous):
+        return plain  # no scores needed, and nothing for the article's context to decide
+    surfaces = [match.surface.lower() for match in matches]
+    choices, choice_of = _choices(text, matches, found, relations, ambiguous, surfaces)
+    article = _Article(plain, choice_of, surfaces, _dateline_mention(text, matches, plain))
+    base = _article_context(surfaces, found)
+    near_rows = _NearRows.of(choices)
+    done = _run_pass(choices, _copy_context(base, near_rows.rows), None)
+    seen = _context_state(done.context)
+    for _ in range(_LATER_PASSES):
+        placed = article.placed(done.decisions)
+        context = _copy_context(base, near_rows.rows)
+        _add_anchors(context, placed)
+        _add_dateline(context, placed, article.dateline)
+        state = _context_state(context)
+        if state == seen:
+            break  # the same context as the last pass: the same answers again
+        near_rows.prepare(context, done.context if state[2:] == seen[2:] else None)
+        seen = state
+        previous, done = done, _run_pass(choices, context, done)
+        if all(now[:2] == before[:2] for now, before in zip(done.decisions, previous.decisions, strict=True)):
+            # The same places and confidences: the next pass's context, built from those alone,
+            # would be this pass's, and give the same answers.
+            break
+    decisions = done.decisions
+    reasons = [_reason(choice, decision, done.context) for choice, decision in zip(choices, decisions, strict=True)]
+    return [
+        top if k is None else _toponym(match, decisions[k], reasons[k], relation)
+        for match, top, k, relation in zip(matches, plain, choice_of, relations, strict=True)
+    ]
+
+
+@dataclass
+class _Choice:
+    """The ambiguous mentions of an article that agree in everything their scores read.
+
+    What no pass changes: the name, its candidates, the qualifiers after it and the sense cues
+    around it (with the words the reason quotes for them).
+    """
+
+    found: _Candidates
+    place_ids: tuple[str, ...]
+    surface: str  # lowercased
+    qualifiers: list[Place]
+    cues: set[str]
+    cue_words: str  # see _sense_cues
+
+
+#: One pass's answer for a choice: the winner, its confidence, and how many anchors lie near it.
+_Decision = tuple[Place, float, int]
+
+
+def _choices(
+    text: str,
+    matches: Sequence[Match],
+    found: list[_Candidates],
+    relations: list[str],
+    ambiguous: list[bool],
+    surfaces: list[str],
+) -> tuple[list[_Choice], list[int | None]]:
+    """The article's choices, and each mention's index among them (None when it is not ambiguous)."""
+    candidates = [f.places for f in found]
     own_cues = [
         _context_cues(text, match, relation) if shared else set()
         for match, relation, shared in zip(matches, relations, ambiguous, strict=True)
     ]
-    cues, cue_words = _sense_cues(text, matches, candidates, ambiguous, own_cues)
-    mentions = [
-        _Mention(match, found, quals, relation, cue, words) if shared else None
-        for match, found, quals, relation, cue, words, shared in zip(
-            matches, looked_up, qualifiers, relations, cues, cue_words, ambiguous, strict=True
-        )
-    ]
-    base = _article_context(matches, candidates)
-    context = _copy_context(base)
-    scored: dict = {}
-    result = [
-        _resolve_one(text, m, c, q, context, r) if mention is None else _resolve_mention(mention, context, scored)
-        for m, c, q, r, mention in zip(matches, candidates, qualifiers, relations, mentions, strict=True)
-    ]
-    if all(mention is None for mention in mentions):
-        return result  # no ambiguous place: later passes would change nothing
-    seen = _context_state(context)
-    decided_by = (context, scored)  # the pass whose answers `result` holds
-    for _ in range(_LATER_PASSES):
-        context = _copy_context(base)
-        _add_anchors(context, result)
-        _add_dateline(context, text, result)
-        state = _context_state(context)
-        if state == seen:
-            break  # the same context as the last pass: the same answers again
-        seen = state
-        _prepare_near(context, mentions)
-        scored = {}
-        previous, result = (
-            result,
-            [
-                _resolve_mention(mention, context, scored) if mention is not None else top
-                for mention, top in zip(mentions, result, strict=True)
-            ],
-        )
-        decided_by = (context, scored)
-        if result == previous:
-            # The same places and confidences (reasons are not written yet): the next pass's context,
-            # built from those alone, would be this pass's, and give the same answers.
-            break
-    return _with_reasons(result, mentions, *decided_by)
+    cues, cue_words = _sense_cues(text, matches, found, ambiguous, own_cues)
+    choices: list[_Choice] = []
+    index: dict[tuple, int] = {}
+    choice_of: list[int | None] = []
+    for i, match in enumerate(matches):
+        if not ambiguous[i]:
+            choice_of.append(None)
+            continue
+        qualifiers = _qualifier_places(text, matches, candidates, i)
+        key = (match.place_ids, surfaces[i], tuple(q.id for q in qualifiers), tuple(sorted(cues[i])), cue_words[i])
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(choices)
+            choices.append(_Choice(found[i], match.place_ids, surfaces[i], qualifiers, cues[i], cue_words[i]))
+        choice_of.append(k)
+    return choices, choice_of
 
 
 @dataclass
-class _Mention:
-    """What one ambiguous mention's scores read that no pass changes (words around, qualifiers)."""
+class _Article:
+    """Where a pass's decisions go among the article's mentions (what the next pass's context reads)."""
 
-    match: Match
-    found: tuple  # (candidate places, their static parts, their points): see _candidates
-    qualifiers: list[Place]
-    relation: str
-    cues: set[str]
-    cue_words: str = ""  # what the reason quotes for the cues (see _sense_cues)
-    surface: str = ""
-    key: tuple = ()
+    plain: list[Toponym | None]  # the mentions that need no scores, resolved; None for a choice's
+    choice_of: list[int | None]
+    surfaces: list[str]
+    dateline: int | None  # the mention that is the dateline's place (see _dateline_mention)
 
-    def __post_init__(self) -> None:
-        self.surface = self.match.surface.lower()
-        self.key = (
-            self.match.place_ids,
-            self.surface,
-            tuple(q.id for q in self.qualifiers),
-            tuple(sorted(self.cues)),
-            self.cue_words,
-        )
+    def placed(self, decisions: list[_Decision]) -> list[tuple[str, Place, float] | None]:
+        """Each mention's (lowercased name, place, confidence), or None when it is no placed place
+        (a demonym, a name without candidates)."""
+        placed: list[tuple[str, Place, float] | None] = []
+        for surface, top, k in zip(self.surfaces, self.plain, self.choice_of, strict=True):
+            if k is not None:
+                place, confidence, _ = decisions[k]
+                placed.append((surface, place, confidence))
+            elif top.place is not None and top.type == "place":
+                placed.append((surface, top.place, top.confidence))
+            else:
+                placed.append(None)
+        return placed
 
 
-def _copy_context(base: _Context) -> _Context:
+@dataclass
+class _Pass:
+    """One pass's answers (a decision per choice), and what the choices read of its context."""
+
+    context: _Context
+    nears: list[list[int]]  # per choice, its candidates' near counts
+    decisions: list[_Decision]
+
+
+def _run_pass(choices: list[_Choice], context: _Context, previous: _Pass | None) -> _Pass:
+    """Decide every choice in ``context``; one that reads the same as in the ``previous`` pass keeps its decision.
+
+    Speed only: of the context, a choice's scores read its candidates' near counts, the country
+    shares of its name and whether its candidates' divisions are named (see :func:`_scores`); when
+    none of these changed, its scores and decision are the previous pass's, and so is its reason.
+    """
+    nears = [_near_counts(choice.place_ids, len(choice.found.places), context, choice.surface) for choice in choices]
+    changed = None if previous is None else _changed_divisions(previous.context, context)
+    decisions = []
+    for i, (choice, near) in enumerate(zip(choices, nears, strict=True)):
+        if changed is not None and near == previous.nears[i] and changed.isdisjoint(choice.found.divisions):
+            decisions.append(previous.decisions[i])
+        else:
+            decisions.append(_decide(choice, context, near))
+    return _Pass(context, nears, decisions)
+
+
+def _changed_divisions(before: _Context, now: _Context) -> set[tuple[str, str]] | None:
+    """The divisions named differently in two contexts, or None when their countries differ (every share may)."""
+    if list(before.countries.items()) != list(now.countries.items()):  # in order: the shares' sums follow it
+        return None
+    old, new = before.admin1, now.admin1
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
+def _toponym(match: Match, decision: _Decision, reason: str, relation: str) -> Toponym:
+    place, confidence, _ = decision
+    return Toponym(match.start, match.end, match.surface, "place", place, confidence, reason, relation)
+
+
+def _copy_context(base: _Context, rows: dict[tuple[str, ...], int]) -> _Context:
     """A fresh context equal to ``base`` (what _article_context returns again), without recounting."""
     return _Context(
         countries=Counter(base.countries),
         own_countries=base.own_countries,  # read only after _article_context
         admin1={key: set(names) for key, names in base.admin1.items()},
+        rows=rows,  # the same candidates in every pass
     )
 
 
@@ -244,26 +328,34 @@ def dateline_span(text: str) -> tuple[int, int] | None:
     return found.span(1) if found else None
 
 
-def _add_dateline(context: _Context, text: str, first: list[Toponym]) -> None:
-    """The dateline's place anchors the article: its division and country count as named again."""
+def _dateline_mention(text: str, matches: Sequence[Match], plain: list[Toponym | None]) -> int | None:
+    """The first place mention inside the dateline: a choice's (it always gets a place) or a plain one."""
     span = dateline_span(text)
     if span is None:
+        return None
+    for i, (match, top) in enumerate(zip(matches, plain, strict=True)):
+        placed = top is None or (top.place is not None and top.type == "place")
+        if placed and span[0] <= match.start < span[1]:
+            return i
+    return None
+
+
+def _add_dateline(context: _Context, placed: list[tuple[str, Place, float] | None], dateline: int | None) -> None:
+    """The dateline's place anchors the article: its division and country count as named again."""
+    if dateline is None:
         return
-    for top in first:
-        if top.place is not None and top.type == "place" and span[0] <= top.start < span[1]:
-            place = top.place
-            if place.admin1:
-                context.admin1.setdefault((place.country, place.admin1), set()).add("<dateline>")
-            if place.country:
-                context.countries[place.country] += _DATELINE_WEIGHT
-            return
+    _, place, _ = placed[dateline]
+    if place.admin1:
+        context.admin1.setdefault((place.country, place.admin1), set()).add("<dateline>")
+    if place.country:
+        context.countries[place.country] += _DATELINE_WEIGHT
 
 
 def relation_of(text: str, start: int) -> str:
     """The spatial relation written just before a mention ("outskirts of", "northern"), or ""."""
     before = text[max(0, start - 40) : start]
-    if not _may_hold(before, _RELATION_WORDS):
-        return ""  # neither pattern can match (the direction words are relation words too)
+    if not _may_end(before, _RELATION_ENDINGS):
+        return ""  # neither pattern can match
     found = _RELATION_BEFORE.search(before)
     if found:
         return found.group(1).lower()
@@ -271,34 +363,40 @@ def relation_of(text: str, start: int) -> str:
     return direction.group(1).lower().replace(" ", "-") if direction else ""
 
 
-def _article_context(matches: Sequence[Match], candidates: list[list[Place]]) -> _Context:
+def _article_context(surfaces: list[str], found: list[_Candidates]) -> _Context:
     """Countries weighted by how many mentions could lie in them; divisions that are named (and by what)."""
     context = _Context()
-    for match, cands in zip(matches, candidates, strict=True):
-        # Sorted, not a set: the float sums below must not depend on the process's hash seed.
-        countries = sorted({p.country for p in cands if p.country})
-        own = context.own_countries.setdefault(match.surface.lower(), Counter())
-        for country in countries:
-            context.countries[country] += 1.0 / len(countries)
-            own[country] += 1.0 / len(countries)
-        for place in cands:
-            if place.kind == "province" and len(cands) <= 3:
-                context.admin1.setdefault((place.country, place.name), set()).add(match.surface.lower())
+    weights, owns, divisions = context.countries, context.own_countries, context.admin1
+    for surface, candidates in zip(surfaces, found, strict=True):
+        own = owns.get(surface)
+        if own is None:
+            own = owns[surface] = Counter()
+        countries = candidates.countries
+        if countries:
+            weight = 1.0 / len(countries)
+            for country in countries:
+                weights[country] += weight
+                own[country] += weight
+        for division in candidates.provinces:
+            divisions.setdefault(division, set()).add(surface)
     return context
 
 
-def _add_anchors(context: _Context, first: list[Toponym]) -> None:
-    for top in first:
-        place = top.place
-        if place is not None and top.type == "place" and place.admin1 and top.confidence >= _REGION_CONFIDENCE:
-            context.admin1.setdefault((place.country, place.admin1), set()).add(top.surface.lower())
+def _add_anchors(context: _Context, placed: list[tuple[str, Place, float] | None]) -> None:
+    """The divisions of the surest places, and the points of the fairly sure ones that are not areas."""
+    for entry in placed:
+        if entry is not None:
+            surface, place, confidence = entry
+            if place.admin1 and confidence >= _REGION_CONFIDENCE:
+                context.admin1.setdefault((place.country, place.admin1), set()).add(surface)
     points, owners = [], []
-    for top in first:
-        if top.place is None or top.type != "place" or top.place.kind in ADMIN_KINDS or top.confidence < 0.6:
-            continue
-        points.append((top.place.lat, top.place.lon))
-        owners.append(top.surface.lower())
-    context.anchors = np.radians(np.array(points, dtype=float)) if points else np.zeros((0, 2))
+    for entry in placed:
+        if entry is not None:
+            surface, place, confidence = entry
+            if place.kind not in ADMIN_KINDS and confidence >= 0.6:
+                points.append((place.lat, place.lon))
+                owners.append(surface)
+    context.anchors = np.radians(np.array(points, dtype=float)) if points else _NO_POINTS
     context.anchor_owner = owners
 
 
@@ -321,9 +419,7 @@ def _qualifier_places(text: str, matches: Sequence[Match], candidates: list[list
     return [p for p in candidates[i + 1] if p.kind in ("province", "country")]
 
 
-def _resolve_one(
-    text: str, match: Match, cands: list[Place], qualifiers: list[Place], context: _Context, relation: str
-) -> Toponym:
+def _resolve_one(match: Match, cands: list[Place], relation: str) -> Toponym:
     """A mention with at most one candidate, or a demonym: no scores needed."""
     if not cands:
         return Toponym(match.start, match.end, match.surface, match.type, None, 0.0, "no candidate", relation)
@@ -333,51 +429,31 @@ def _resolve_one(
     if len(cands) == 1:
         confidence = ONLY_CANDIDATE_CONFIDENCE
         return Toponym(match.start, match.end, match.surface, "place", cands[0], confidence, "only candidate", relation)
-    raise ValueError("an ambiguous mention is resolved by _resolve_mention")
+    raise ValueError("an ambiguous mention is a _Choice")
 
 
-def _resolve_mention(mention: _Mention, context: _Context, scored: dict) -> Toponym:
-    """An ambiguous place mention: the best-scoring candidate and its confidence.
-
-    The reason is left empty here and written by :func:`_with_reasons` for the pass whose answers
-    are returned (no pass reads another pass's reasons). ``scored`` caches the decision per
-    :attr:`_Mention.key` within one pass (one context).
-    """
-    match = mention.match
-    decided = scored.get(mention.key)
-    if decided is None:
-        cands, statics, _, towns_in = mention.found
-        surface = mention.surface
-        near = _near_counts(match.place_ids, len(cands), context, surface)
-        scores = _scores(cands, statics, mention.cues, mention.qualifiers, context, near, towns_in, surface)
-        order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].id))
-        best = order[0]
-        total = sum(math.exp(scores[i] - scores[best]) for i in order)
-        decided = scored[mention.key] = (cands[best], round(SHARED_CONFIDENCE / total, 2), near[best])
-    place, confidence, _ = decided
-    return Toponym(match.start, match.end, match.surface, "place", place, confidence, "", mention.relation)
+def _decide(choice: _Choice, context: _Context, near: list[int]) -> _Decision:
+    """The best-scoring candidate of a choice in one pass, and its confidence (its softmax share)."""
+    found = choice.found
+    cands = found.places
+    surface = choice.surface
+    scores = _scores(cands, found.statics, choice.cues, choice.qualifiers, context, near, found.towns_in, surface)
+    top = max(scores)
+    best = scores.index(top)
+    if scores.count(top) > 1:  # a tie goes to the smaller id
+        best = min((i for i, score in enumerate(scores) if score == top), key=lambda i: cands[i].id)
+    # Summed best first: the order of the float additions is part of the answer. Tied scores are
+    # equal floats, so their order among themselves does not change the sum.
+    total = sum([math.exp(score - top) for score in sorted(scores, reverse=True)])
+    return cands[best], round(SHARED_CONFIDENCE / total, 2), near[best]
 
 
-def _with_reasons(
-    result: list[Toponym], mentions: list[_Mention | None], context: _Context, scored: dict
-) -> list[Toponym]:
-    """``result`` with the reason of every ambiguous mention, from the context that decided it."""
-    reasons: dict[tuple, str] = {}
-    final = []
-    for top, mention in zip(result, mentions, strict=True):
-        if mention is None:
-            final.append(top)
-            continue
-        reason = reasons.get(mention.key)
-        if reason is None:
-            place, _, near = scored[mention.key]
-            signals = _signals(
-                place, mention.cues, mention.qualifiers, context, near, mention.found[3], mention.surface
-            )
-            why = _reasons(place, signals, mention.qualifiers, near, mention.cue_words)
-            reason = reasons[mention.key] = "; ".join(why) or "most likely kind and population"
-        final.append(replace(top, reason=reason))
-    return final
+def _reason(choice: _Choice, decision: _Decision, context: _Context) -> str:
+    """The signals that decided a choice, in words, from the context of the pass that decided it."""
+    place, _, near = decision
+    signals = _signals(place, choice.cues, choice.qualifiers, context, near, choice.found.towns_in, choice.surface)
+    why = _reasons(place, signals, choice.qualifiers, near, choice.cue_words)
+    return "; ".join(why) or "most likely kind and population"
 
 
 def _near_counts(place_ids: tuple[str, ...], size: int, context: _Context, surface: str) -> list[int]:
@@ -385,35 +461,64 @@ def _near_counts(place_ids: tuple[str, ...], size: int, context: _Context, surfa
     if not len(context.anchors):
         return [0] * size
     counts = context.counts.get(surface)
-    if counts is None:  # once per name and pass, for all the pass's candidates
-        keep = np.array([owner != surface for owner in context.anchor_owner])
-        counts = context.counts[surface] = context.within[:, keep].sum(axis=1).tolist()
+    if counts is None:  # once per name and pass, for all the article's candidates
+        if surface in context.anchor_owner:
+            keep = [owner != surface for owner in context.anchor_owner]
+            counts = context.within[:, keep].sum(axis=1).tolist()
+        else:  # every anchor is another name's: the same counts as for any such name
+            counts = context.counts.get("")
+            if counts is None:
+                counts = context.counts[""] = context.within.sum(axis=1).tolist()
+        context.counts[surface] = counts
     row = context.rows[place_ids]
     return counts[row : row + size]
 
 
-def _prepare_near(context: _Context, mentions: list[_Mention | None]) -> None:
-    """Which candidates of the pass lie within 250 km of which anchors, in one matrix.
+@dataclass
+class _NearRows:
+    """The points of all the article's candidates, one row per candidate, for :meth:`prepare`.
 
-    Speed only: the same haversine as one mention at a time, element for element (numpy's
-    elementwise functions do not depend on where an element sits in the array).
+    Speed only: stacked and their cosines taken once per article, not once per pass.
     """
-    if not len(context.anchors):
-        return
-    blocks = []
-    row = 0
-    for mention in mentions:
-        if mention is not None and mention.match.place_ids not in context.rows:
-            context.rows[mention.match.place_ids] = row
-            points = mention.found[2]
-            blocks.append(points)
-            row += len(points)
-    points = np.concatenate(blocks) if blocks else np.zeros((0, 2))
-    lat1, lon1 = points[:, :1], points[:, 1:]
-    lat2, lon2 = context.anchors[:, 0][None, :], context.anchors[:, 1][None, :]
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    context.within = km < _NEAR_KM
+
+    rows: dict[tuple[str, ...], int]  # place ids -> first row
+    lat: np.ndarray  # a column, radians
+    lon: np.ndarray
+    cos_lat: np.ndarray
+
+    @classmethod
+    def of(cls, choices: list[_Choice]) -> _NearRows:
+        """The rows of every distinct name among ``choices``, in their order."""
+        rows: dict[tuple[str, ...], int] = {}
+        blocks = []
+        row = 0
+        for choice in choices:
+            if choice.place_ids not in rows:
+                rows[choice.place_ids] = row
+                blocks.append(choice.found.points)
+                row += len(choice.found.points)
+        points = np.concatenate(blocks)
+        lat = points[:, :1]
+        return cls(rows, lat, points[:, 1:], np.cos(lat))
+
+    def prepare(self, context: _Context, same_anchors: _Context | None) -> None:
+        """Which candidates lie within 250 km of which anchors of ``context``, in one matrix.
+
+        The same haversine as one mention at a time, element for element (numpy's elementwise
+        functions do not depend on where an element sits in the array). A previous pass's context
+        with the same anchors and owners (``same_anchors``) lends its matrix and counts instead.
+        """
+        if not len(context.anchors):
+            return
+        if same_anchors is not None:
+            context.within, context.counts = same_anchors.within, same_anchors.counts
+            return
+        lat2, lon2 = context.anchors[:, 0][None, :], context.anchors[:, 1][None, :]
+        lat1, lon1 = self.lat, self.lon
+        h = np.sin((lat2 - lat1) / 2) ** 2 + self.cos_lat * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+        clipped = np.minimum(np.maximum(h, 0.0), 1.0)  # np.clip(h, 0, 1), without its per-call overhead
+        km = 2 * _EARTH_KM * np.arcsin(np.sqrt(clipped))
+        context.within = km < _NEAR_KM
 
 
 def _context_cues(text: str, match: Match, relation: str) -> set[str]:
@@ -421,13 +526,11 @@ def _context_cues(text: str, match: Match, relation: str) -> set[str]:
     before = text[max(0, match.start - 40) : match.start]
     after = text[match.end : match.end + 30]
     cues = set()
-    if _ADMIN_AFTER.search(after) or (_may_hold(before, _ADMIN_BEFORE_NEEDS) and _ADMIN_BEFORE.search(before)):
+    if _ADMIN_AFTER.match(after) or (_may_end(before, _ADMIN_ENDINGS) and _ADMIN_BEFORE.search(before)):
         cues.add("admin")
     if relation and _DIRECTION_BEFORE.search(before) and not relation.endswith(" of"):
         cues.add("admin")  # "southern Idlib": a part of an area
-    if _POPULATED_AFTER.search(after) or (
-        _may_hold(before, _POPULATED_BEFORE_NEEDS) and _POPULATED_BEFORE.search(before)
-    ):
+    if _POPULATED_AFTER.match(after) or (_may_end(before, _POPULATED_ENDINGS) and _POPULATED_BEFORE.search(before)):
         cues.add("populated")
     return cues
 
@@ -469,7 +572,7 @@ class _Declared:
 
 
 def _sense_cues(
-    text: str, matches: Sequence[Match], candidates: list[list[Place]], ambiguous: list[bool], own: list[set[str]]
+    text: str, matches: Sequence[Match], found: list[_Candidates], ambiguous: list[bool], own: list[set[str]]
 ) -> tuple[list[set[str]], list[str]]:
     """Each mention's cues, with containment and the article's stated senses, and the words they quote.
 
@@ -491,16 +594,12 @@ def _sense_cues(
 
     Computed once per article, before any pass: none of it depends on where a pass put places.
     """
-    cues = [set(found) for found in own]
-    words = [_cue_words(text, match, found) if found else "" for match, found in zip(matches, own, strict=True)]
-    pair_of: dict[tuple[str, ...], bool] = {}  # per name: is it a pair (candidate kinds read once)
-    pairs = [
-        i
-        for i, match in enumerate(matches)
-        if ambiguous[i] and pair_of.setdefault(match.place_ids, _is_pair(candidates[i]))
-    ]
+    cues = [set(said) for said in own]
+    words = [_cue_words(text, match, said) if said else "" for match, said in zip(matches, own, strict=True)]
+    pairs = [i for i in range(len(matches)) if ambiguous[i] and found[i].is_pair]
     if not pairs:
         return cues, words
+    candidates = [f.places for f in found]
     how: dict[int, str] = {}  # each pair mention's own cue: "contained", "soft", "words" or "bare"
     for i in pairs:
         if "populated" not in cues[i] and i and _contains_previous(text, matches, candidates, i):
@@ -600,7 +699,7 @@ def _hard_area_words(text: str, match: Match) -> bool:
     """Words around the mention name an area by themselves ("Idlib province", "rural Idlib"), not only
     by a direction or spread word, which may mean a part of the town ("eastern Aleppo")."""
     before = text[max(0, match.start - 40) : match.start]
-    return bool(_ADMIN_AFTER.search(text[match.end : match.end + 30]) or _ADMIN_BEFORE_HARD.search(before))
+    return bool(_ADMIN_AFTER.match(text[match.end : match.end + 30]) or _ADMIN_BEFORE_HARD.search(before))
 
 
 def _cue_words(text: str, match: Match, cues: set[str]) -> str:
@@ -614,7 +713,7 @@ def _cue_words(text: str, match: Match, cues: set[str]) -> str:
     if "populated" in cues:
         afters.append(_POPULATED_AFTER)
         befores.append(_POPULATED_BEFORE)
-    quoted = [match.surface + after[: found.end()] for found in (p.search(after) for p in afters) if found]
+    quoted = [match.surface + after[: found.end()] for found in (p.match(after) for p in afters) if found]
     quoted += [before[found.start() :] + match.surface for found in (p.search(before) for p in befores) if found]
     return ", ".join(dict.fromkeys(f'"{_quote(words)}"' for words in quoted))
 
@@ -623,20 +722,50 @@ def _quote(words: str) -> str:
     return " ".join(words.split())
 
 
-_DIRECTION_WORDS = ("north", "south", "east", "west", "central")
-_RELATION_WORDS = ("outskirts", "near", "close", "outside", "around", *_DIRECTION_WORDS)
+@dataclass(frozen=True)
+class _Endings:
+    """How the words that a pattern of the words before a mention ends on (``...\\s+$``) may end, in lower case.
 
-
-def _may_hold(window: str, words: tuple[str, ...]) -> bool:
-    """False when ``window`` contains none of ``words`` in any case, so a pattern needing one cannot match.
-
-    Speed only: a substring test instead of a regex search trying every position. Text with non-ASCII
-    characters always gets True (case-insensitive matching knows more equivalents than ``str.lower``).
+    ``last``: how the last word may end. ``after``: for a last word that is only a link ("of", "the",
+    "to"), how the word before it may end ("province of", "near the", "close to").
     """
-    if not window.isascii():
+
+    last: tuple[str, ...]
+    after: dict[str, tuple[str, ...]]
+
+
+_DIRECTION_ENDINGS = ("north", "south", "east", "west", "central", "ern")
+#: _RELATION_BEFORE and _DIRECTION_BEFORE: "near", "outside", "around", a direction ("northern X"), "of"
+#: ("outskirts of", "north of", "near the town of"); "the" after a relation, "to" after "close".
+_RELATION_ENDINGS = _Endings(
+    ("near", "outside", "around", "of", *_DIRECTION_ENDINGS),
+    {"the": ("of", "near", "to", "outside", "around"), "to": ("close",)},
+)
+_ADMIN_ENDINGS = _Endings((*_AREA_BEFORE_WORDS, *_SPREAD_BEFORE_WORDS), {"of": _AREA_HEADS, "the": ("of",)})
+_POPULATED_ENDINGS = _Endings(("downtown",), {"of": _TOWN_HEADS, "the": ("of",)})
+
+
+def _may_end(window: str, endings: _Endings) -> bool:
+    """False when the last words of ``window`` do not end as ``endings`` says, so the pattern cannot match.
+
+    Speed only: a test of two words instead of a regex search trying every position. A word with
+    non-ASCII characters always passes (case-insensitive matching knows more equivalents than
+    ``str.lower``, such as "ſ" for "s"); ``str.split`` and ``\\s`` agree on what whitespace is.
+    """
+    words = window.rsplit(None, 2)
+    if not words:
+        return False
+    last = words[-1]
+    if not last.isascii():
         return True
-    lowered = window.lower()
-    return any(word in lowered for word in words)
+    last = last.lower()
+    before = endings.after.get(last)
+    if before is None:
+        return last.endswith(endings.last)
+    if len(words) < 2:
+        return False
+    previous = words[-2]
+    return not previous.isascii() or previous.lower().endswith(before)
 
 
 def _signals(
@@ -697,12 +826,26 @@ _DEFAULT_KIND_PRIOR = 0.5
 _CACHE_LIMIT = 20_000  # candidate lists kept per gazetteer (names, ~2 kB each), emptied when full
 
 
-def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[Place], list[tuple], np.ndarray, set]:
-    """The places of a match and the parts of their scores that do not depend on the article.
+@dataclass(frozen=True)
+class _Candidates:
+    """The places a name may refer to, and what the resolver reads of them that no article changes."""
+
+    places: list[Place]
+    statics: list[tuple]  # per place, the parts of its score that do not depend on the article: see _static
+    points: np.ndarray  # per place, (lat, lon) in radians
+    towns_in: set[tuple[str, str]]  # the (country, admin1) of the sizeable towns among them (see _has_town)
+    countries: list[str]  # their countries, sorted (not a set: the article's float sums must not depend on
+    # the process's hash seed)
+    provinces: list[tuple[str, str]]  # (country, name) of the provinces among at most 3 places: named divisions
+    is_pair: bool  # see _is_pair
+    divisions: frozenset[tuple[str, str]]  # the (country, division) keys their scores look up in _Context.admin1
+
+
+def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> _Candidates:
+    """The places of a match and what the resolver reads of them that does not depend on the article.
 
     Speed only: cached per gazetteer and name, so a place's prior, kind tests and name skeleton are
-    worked out once, not once per mention and pass. See :func:`_scores` for the tuple's fields; then
-    the candidates' points (radians) and the (country, admin1) of the sizeable towns among them.
+    worked out once, not once per mention and pass.
     """
     cache = gazetteer.memo.setdefault("resolve", {})
     found = cache.get(place_ids)
@@ -711,13 +854,24 @@ def _candidates(gazetteer: Gazetteer, place_ids: tuple[str, ...]) -> tuple[list[
             cache.clear()
         by_id = gazetteer.places  # what gazetteer.place() reads, without a method call per candidate
         places = [by_id[pid] for pid in place_ids]
-        points = np.radians(np.array([(p.lat, p.lon) for p in places], dtype=float))
-        towns_in = {(p.country, p.admin1) for p in places if p.kind in POPULATED_KINDS and p.population >= 10_000}
-        found = cache[place_ids] = (places, [_static(place) for place in places], points, towns_in)
+        found = cache[place_ids] = _Candidates(
+            places=places,
+            statics=[_static(place) for place in places],
+            points=np.radians(np.array([(p.lat, p.lon) for p in places], dtype=float)),
+            towns_in={(p.country, p.admin1) for p in places if p.kind in POPULATED_KINDS and p.population >= 10_000},
+            countries=sorted({p.country for p in places if p.country}),
+            provinces=[(p.country, p.name) for p in places if p.kind == "province"] if len(places) <= 3 else [],
+            is_pair=_is_pair(places),
+            divisions=frozenset(
+                [(p.country, p.admin1) for p in places if p.admin1]
+                + [(p.country, p.name) for p in places if p.kind == "province"]
+            ),
+        )
     return found
 
 
 def _static(place: Place) -> tuple:
+    """What :func:`_scores` reads of a candidate that no article changes, in the order it reads it."""
     get = WEIGHTS.get
     kind = place.kind
     # The first two terms of _score's sum, added in the same order (0 + kind prior, then population).
@@ -729,7 +883,9 @@ def _static(place: Place) -> tuple:
         kind in ADMIN_KINDS,
         kind in POPULATED_KINDS,
         kind in ("province", "district", "region"),
-        kind == "province",
+        place.country,
+        (place.country, place.admin1) if place.admin1 else None,  # the division it lies in
+        (place.country, place.name) if kind == "province" else None,  # the division it is
         is_curated((place,)),
         f"kind_{kind}" not in WEIGHTS,
     )
@@ -749,7 +905,7 @@ def _scores(
 
     The weighted signals are added in the order :func:`_signals` lists them, starting from the
     cached prior; a signal that is zero is skipped (adding ``w * 0.0`` leaves a float unchanged), so
-    the sums are the same floats. ``tests/test_extract.py`` checks this against :func:`_score`.
+    the sums are the same floats. ``tests/test_speed_paths.py`` checks this against :func:`_score`.
     """
     get = WEIGHTS.get
     w_alias, w_qualified = get("alias", 0.0), get("qualified", 0.0)
@@ -762,10 +918,23 @@ def _scores(
     said = {cue[5:] for cue in cues if cue.startswith("said:")}
     written = skeleton(surface)
     divisions = context.admin1
-    shares: dict[str, float] = {}  # _country_share is the same for every candidate of one country
+    countries = context.countries
+    own, total = _share_totals(context, surface)
+    shares: dict[str, float] = {}  # the _country_share of each country, worked out for its first candidate
     scores = []
     for place, static, n in zip(cands, statics, near, strict=True):
-        score, name_skeleton, is_admin, is_populated, is_area, is_province, curated, unknown_kind = static
+        (
+            score,
+            name_skeleton,
+            is_admin,
+            is_populated,
+            is_area,
+            country,
+            division,
+            own_division,
+            curated,
+            unknown_kind,
+        ) = static
         if name_skeleton != written:
             score += w_alias
         if qualifiers and any(_lies_in(place, q) for q in qualifiers):
@@ -774,23 +943,26 @@ def _scores(
             score += w_area
         if town_cue and is_populated:
             score += w_town
-        said_here = bool(said) and place.id in said
+        said_here = place.id in said if said else False
         if said_here:
             score += w_said
         if not admin_cue and not said_here and is_area and _has_town(place, towns_in):
             score += w_bare
         if divisions:  # a division named by some other name than this one (see _signals)
-            if place.admin1:
-                named = divisions.get((place.country, place.admin1))
+            if division is not None:
+                named = divisions.get(division)
                 if named and (len(named) > 1 or surface not in named):
                     score += w_in_div
-            if is_province:
-                named = divisions.get((place.country, place.name))
+            if own_division is not None:
+                named = divisions.get(own_division)
                 if named and (len(named) > 1 or surface not in named):
                     score += w_div
-        share = shares.get(place.country)
-        if share is None:
-            share = shares[place.country] = _country_share(context, place.country, surface)
+        share = shares.get(country)
+        if share is None:  # _country_share, inline
+            share = 0.0
+            if country and total > 1e-9:
+                share = max(0.0, countries.get(country, 0.0) - own.get(country, 0.0)) / total
+            shares[country] = share
         if share:
             score += w_share * share
         if n:
@@ -850,14 +1022,19 @@ def _country_share(context: _Context, country: str, surface: str) -> float:
     """
     if not country:
         return 0.0
-    cached = context.totals.get(surface)
-    if cached is None:  # once per name and pass: the context does not change while a pass scores
-        own = context.own_countries.get(surface, Counter())
-        cached = context.totals[surface] = (own, sum(context.countries.values()) - sum(own.values()))
-    own, total = cached
+    own, total = _share_totals(context, surface)
     if total <= 1e-9:
         return 0.0
     return max(0.0, context.countries.get(country, 0.0) - own.get(country, 0.0)) / total
+
+
+def _share_totals(context: _Context, surface: str) -> tuple[Counter, float]:
+    """A name's own country weights, and the weight of the article's other mentions (see _country_share)."""
+    cached = context.totals.get(surface)
+    if cached is None:  # once per name and pass: the context does not change while a pass scores
+        own = context.own_countries.get(surface) or Counter()
+        cached = context.totals[surface] = (own, sum(context.countries.values()) - sum(own.values()))
+    return cached
 
 
 def _lies_in(place: Place, container: Place) -> bool:
@@ -875,11 +1052,12 @@ def rank_lone_name(gazetteer: Gazetteer, name: str, place_ids: tuple[str, ...]) 
     population, alias and curated. Ties go to the smaller id, and the confidences are its softmax
     shares (tests/test_local_geocoder.py checks the winner and its confidence against ``resolve``).
     """
-    places, statics, _, towns_in = _candidates(gazetteer, place_ids)
+    found = _candidates(gazetteer, place_ids)
+    places = found.places
     if len(places) == 1:
         return [(places[0], ONLY_CANDIDATE_CONFIDENCE)]
-    context = _article_context([Match(0, len(name), name, "place", place_ids)], [places])
-    scores = _scores(places, statics, set(), [], context, [0] * len(places), towns_in, name.lower())
+    context = _article_context([name.lower()], [found])
+    scores = _scores(places, found.statics, set(), [], context, [0] * len(places), found.towns_in, name.lower())
     order = sorted(range(len(places)), key=lambda i: (-scores[i], places[i].id))
     shares = [math.exp(scores[i] - scores[order[0]]) for i in order]
     total = sum(shares)
