@@ -562,13 +562,20 @@ def _expressions(sentence: str) -> tuple[_Found, ...]:
     """All date expressions of a sentence; overlaps go to the longest (then earliest) match.
 
     Cached: a sentence often holds several mentions. A sentence without a digit, a month
-    abbreviation or a time word cannot match any pattern and is not scanned by them (speed only).
-    Only the scan is cached, not its resolution: that depends on the article date and the source's
-    ``day_first``, which differ between articles that share a sentence.
+    abbreviation or a time word cannot match any pattern and is not scanned by them, and each
+    pattern scans only a sentence that holds every clue it needs (:data:`_NEEDS`; speed only: the
+    same matches in the same order). Only the scan is cached, not its resolution: that depends on
+    the article date and the source's ``day_first``, which differ between articles that share a sentence.
     """
     if not _MAY_HOLD_DATE.search(sentence):
         return ()
-    found = [_Found(m.start(), m.end(), kind, m) for kind, pattern in _PATTERNS for m in pattern.finditer(sentence)]
+    clues = frozenset(name for name, clue in _CLUES.items() if clue.search(sentence))
+    found = [
+        _Found(m.start(), m.end(), kind, m)
+        for kind, pattern in _PATTERNS
+        if _NEEDS[kind] <= clues
+        for m in pattern.finditer(sentence)
+    ]
     found.sort(key=lambda f: (-(f.end - f.start), f.start))
     kept: list[_Found] = []
     for item in found:
@@ -584,6 +591,39 @@ def _expressions(sentence: str) -> tuple[_Found, ...]:
 _MAY_HOLD_DATE = re.compile(
     r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|(?i:day|week|month|year|night|morning|afternoon|evening)"
 )
+#: Text a pattern cannot match without, each with the case rule of the patterns that need it: a
+#: month or weekday name is matched capitalised only, the words of "ago" and "span" in any case (with
+#: ``re.IGNORECASE`` too, so that the same letters fold: "ı" is an "i" to it, not to ``str.lower``).
+_CLUES = {
+    "digit": re.compile(r"\d"),
+    "digit-digit": re.compile(r"\d-\d"),  # in "2020-01-27"
+    "digit/digit": re.compile(r"\d[/.]\d"),  # in "27/01/2020", "3.3.2020"
+    "year": re.compile(r"(?:1[89]|20)\d\d"),  # as in _YEAR
+    "month": re.compile(_MONTH_NAMES),
+    "weekday": re.compile(_WEEKDAY),
+    "ago": re.compile("ago", re.IGNORECASE),
+    "unit": re.compile("day|week|month|year", re.IGNORECASE),
+}
+#: What a date with a month name and a day or year number needs ("27 Jan", "March 2020", "12-14 March").
+_DATED = frozenset({"digit", "month"})
+#: Per kind of pattern, the clues every one of its patterns needs. "day" ("yesterday", "tonight") needs
+#: none: a search for its words would cost about what its own scan costs.
+_NEEDS: dict[str, frozenset[str]] = {
+    "range": _DATED,
+    "iso": frozenset({"digit-digit"}),
+    "numeric": frozenset({"digit/digit"}),
+    "mdy": _DATED,
+    "dmy": _DATED,
+    "my": _DATED,
+    "md": _DATED,
+    "dm": _DATED,
+    "month": frozenset({"month"}),
+    "year": frozenset({"year"}),
+    "weekday": frozenset({"weekday"}),
+    "ago": frozenset({"ago"}),
+    "span": frozenset({"unit"}),
+    "day": frozenset(),
+}
 
 
 def _distance(gaps: GapCounts, found: _Found, m_start: int, m_end: int) -> tuple[float, int]:
@@ -757,9 +797,20 @@ _HEADER = re.compile(
 )
 
 
+#: Text a full date of each kind cannot be written without, found faster than the date patterns in a
+#: whole article: these start with a digit or a capital, which ``re`` skips to (speed only).
+_FULL_DATE_CLUES = {
+    "iso": re.compile(r"\d{4}-\d\d-\d\d"),
+    "mdy": re.compile(_MONTH_NAMES),
+    "dmy": re.compile(r"\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTH_NAMES + r")"),
+}
+
+
 def _full_dates(text: str) -> list[tuple[int, date]]:
     result = []
-    for kind in ("iso", "mdy", "dmy"):
+    for kind, clue in _FULL_DATE_CLUES.items():
+        if not clue.search(text):
+            continue
         pattern = dict(_PATTERNS)[kind]
         for m in pattern.finditer(text):
             resolved = _resolve(_Found(m.start(), m.end(), kind, m), None)

@@ -33,8 +33,8 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from geomap.errors import GeomapError
@@ -138,8 +138,9 @@ class Lexicon:
     link_bonus: float
     modifier_window: int
     hypothetical_window: int
-    #: Per cue group, the words its phrases can start with: ``(exact words, word prefixes)`` (speed only).
-    cue_starts: tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]
+    #: Which cue groups can match at a word run (speed only; derived from ``cue_groups``, so neither
+    #: compared nor shown: it remembers every run it was asked about).
+    cue_starts: _CueStarts = field(compare=False, repr=False)
     #: Who took the place ([capture] and [capture.actors]; see :func:`_taker`). Whole-cue matches:
     capture_active: re.Pattern[str]
     capture_agentive: re.Pattern[str]
@@ -214,6 +215,50 @@ def _first_words(phrases: list[str]) -> tuple[frozenset[str], tuple[str, ...]] |
 
 
 _RUN = re.compile(r"[\w']+")
+
+
+class _CueStarts(dict[str, tuple[int, ...]]):
+    """The cue groups a phrase of which can start at a word run, by the run's text: ``starts[run]``
+    (speed only; see :func:`_cue_matches`).
+
+    Built from each group's :func:`_first_words` (None: the group may start anywhere). The groups are
+    indexed by first word and by word prefix, so that a new run is looked up rather than compared with
+    every group (a fresh process meets every word of its input once); the answer is kept in this dict,
+    so that a run seen before (news repeats its words) costs one dict lookup.
+    """
+
+    def __init__(self, firsts: list[tuple[frozenset[str], tuple[str, ...]] | None]) -> None:
+        super().__init__()
+        #: Groups with a first word that is not a word run: searched in the whole sentence.
+        self.everywhere = frozenset(index for index, first in enumerate(firsts) if first is None)
+        self._known = tuple(index for index, first in enumerate(firsts) if first is not None)
+        by_word: dict[str, list[int]] = {}
+        by_prefix: dict[str, list[int]] = {}
+        for index, first in enumerate(firsts):
+            if first is not None:
+                for word in first[0]:
+                    by_word.setdefault(word, []).append(index)
+                for prefix in first[1]:
+                    by_prefix.setdefault(prefix, []).append(index)
+        self._by_word = {word: tuple(groups) for word, groups in by_word.items()}
+        self._by_prefix = {prefix: tuple(groups) for prefix, groups in by_prefix.items()}
+        self._prefix_lengths = sorted({len(prefix) for prefix in by_prefix})
+
+    def __missing__(self, run: str) -> tuple[int, ...]:
+        """The groups (in lexicon order) that can start at ``run``, remembered; every known one for a
+        non-ASCII run, since ``re.IGNORECASE`` folds some non-ASCII letters to ASCII ones."""
+        if len(self) > 100_000:
+            self.clear()
+        groups = self[run] = self._known if not run.isascii() else self._ascii_groups(run.lower())
+        return groups
+
+    def _ascii_groups(self, lowered: str) -> tuple[int, ...]:
+        found = set(self._by_word.get(lowered, ()))
+        for length in self._prefix_lengths:
+            if length > len(lowered):
+                break
+            found.update(self._by_prefix.get(lowered[:length], ()))
+        return tuple(sorted(found))
 
 
 def _ending(phrases: list[str]) -> re.Pattern[str]:
@@ -313,7 +358,7 @@ def _load(path: str) -> Lexicon:
         link_bonus=float(settings["link_bonus"]),
         modifier_window=int(settings["modifier_window"]),
         hypothetical_window=int(settings["hypothetical_window"]),
-        cue_starts=tuple(cue_starts),
+        cue_starts=_CueStarts(cue_starts),
         **_capture_fields(data, types_table, tiers),
     )
 
@@ -493,15 +538,25 @@ class _SentenceCues:
     cue again for every mention made typing quadratic, and cubic on a run-on line.
     """
 
+    sentence: str
+    lexicon: Lexicon
     cues: tuple[_Cue, ...]
     #: Per cue: "negated", "hypothetical" or "" (it counts).
     cancelled: tuple[str, ...]
     #: Per cue: an "alleged" word and a "setting" phrase ("at a") just before it.
     alleged: tuple[bool, ...]
     setting: tuple[bool, ...]
-    #: The cues retyped by a named agent (:func:`_absorb`), when no cue is left out for the mention.
-    absorbed: tuple[_Cue, ...]
-    gaps: GapCounts
+
+    @cached_property
+    def gaps(self) -> GapCounts:
+        """What lies between two offsets, counted on first use: most sentences hold no cue, and then
+        nothing is scored and nothing reads it (speed only)."""
+        return GapCounts(self.sentence, _STRONG_BOUNDARY)
+
+    @cached_property
+    def absorbed(self) -> tuple[_Cue, ...]:
+        """The cues retyped by a named agent (:func:`_absorb`), when no cue is left out for the mention."""
+        return tuple(_absorb(list(self.cues), self.gaps, self.lexicon)) if self.cues else ()
 
 
 def _cues(sentence: str, lexicon: Lexicon) -> _SentenceCues:
@@ -518,15 +573,14 @@ def _cues_cached(sentence: str, path: str) -> _SentenceCues:
 
 def _sentence_cues(sentence: str, lexicon: Lexicon) -> _SentenceCues:
     cues = _match_cues(sentence, lexicon)
-    gaps = GapCounts(sentence, _STRONG_BOUNDARY)
     modifiers = [_modifiers(sentence, cue.start, lexicon) for cue in cues]
     return _SentenceCues(
+        sentence=sentence,
+        lexicon=lexicon,
         cues=cues,
         cancelled=tuple(m[0] for m in modifiers),
         alleged=tuple(m[1] for m in modifiers),
         setting=tuple(m[2] for m in modifiers),
-        absorbed=tuple(_absorb(list(cues), gaps, lexicon)),
-        gaps=gaps,
     )
 
 
@@ -572,20 +626,13 @@ def _cue_matches(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, int]]:
     Positions before the end of the group's previous match are skipped, as ``finditer`` does.
     """
     starts = lexicon.cue_starts
-    memo = _RUN_GROUPS.setdefault(lexicon.path, {})
-    if len(memo) > 100_000:
-        memo.clear()
     tried: dict[int, list[int]] = {}
     for run in _RUN.finditer(sentence):
-        text = run.group()
-        groups = memo.get(text)
-        if groups is None:
-            groups = memo[text] = _groups_starting(text, starts)
-        for index in groups:
+        for index in starts[run.group()]:
             tried.setdefault(index, []).append(run.start())
     found: list[tuple[int, int, int]] = []
-    for index, ((_, _, pattern), first) in enumerate(zip(lexicon.cue_groups, starts, strict=True)):
-        if first is None:
+    for index, (_, _, pattern) in enumerate(lexicon.cue_groups):
+        if index in starts.everywhere:
             found.extend((m.start(), m.end(), index) for m in pattern.finditer(sentence))
             continue
         end = -1
@@ -599,31 +646,31 @@ def _cue_matches(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, int]]:
     return found
 
 
-def _groups_starting(run: str, starts) -> tuple[int, ...]:
-    """The cue groups (with known first words) a phrase of which can start at a word run ``run``."""
-    if not run.isascii():
-        return tuple(index for index, first in enumerate(starts) if first is not None)
-    lowered = run.lower()
-    return tuple(
-        index
-        for index, first in enumerate(starts)
-        if first is not None and (lowered in first[0] or (first[1] and lowered.startswith(first[1])))
-    )
-
-
-_RUN_GROUPS: dict[str, dict[str, tuple[int, ...]]] = {}  # lexicon path -> word run -> cue groups
-
-
 #: Tokens of context read before a cue or a mention for its modifiers and role. The lexicon's
 #: phrases span a few tokens (the longest, "demanded an end to", four; a setting phrase such as
 #: "at a" may take one more word), so reading more changes nothing, while reading the whole
 #: sentence before every cue made typing quadratic.
 _CONTEXT_TOKENS = 20
-_ENDS_WITH_PREPOSITION = re.compile(
-    r"\b(?:in|on|at|of|from|to|near|into|over|around|across|outside|against|for|with|by|toward|towards)\s*$",
-    re.IGNORECASE,
+#: The words after which a place is no subject ("in Moscow", "the Kremlin"): no metonymy ("Moscow said").
+_PREPOSITIONS_AND_ARTICLES = (
+    "in", "on", "at", "of", "from", "to", "near", "into", "over", "around", "across", "outside", "against", "for",
+    "with", "by", "toward", "towards", "the", "a", "an",
+)  # fmt: skip
+_ENDS_WITH_PREPOSITION_OR_ARTICLE = re.compile(
+    r"\b(?:" + "|".join(_PREPOSITIONS_AND_ARTICLES) + r")\s*$", re.IGNORECASE
 )
-_ENDS_WITH_ARTICLE = re.compile(r"\b(?:the|a|an)\s*$", re.IGNORECASE)
+_LONGEST_PREPOSITION_OR_ARTICLE = max(map(len, _PREPOSITIONS_AND_ARTICLES))
+
+
+def _ends_with_preposition_or_article(text: str) -> bool:
+    """Whether the last word of ``text`` (spaces after it allowed) is a preposition or an article.
+
+    Searched only where such a match can start (speed only: the same answer as searching all of
+    ``text``): the word ends where the trailing spaces begin, so it starts at most its length before,
+    and ``\\b`` still sees the character before the position a search starts at.
+    """
+    start = max(0, len(text.rstrip()) - _LONGEST_PREPOSITION_OR_ARTICLE)
+    return _ENDS_WITH_PREPOSITION_OR_ARTICLE.search(text, start) is not None
 
 
 def _between_factor(commas: int, strong: int, lexicon: Lexicon) -> float:
@@ -668,7 +715,7 @@ def _place_role(left: str, right: str, lexicon: Lexicon) -> tuple[str, str]:
         return "identity", match.group().strip(" ,")
     if lexicon.metonym_object.search(near):
         return "metonym", lexicon.metonym_object.search(near).group().strip(" ,")
-    if not _ENDS_WITH_PREPOSITION.search(near) and not _ENDS_WITH_ARTICLE.search(near):
+    if not _ends_with_preposition_or_article(near):
         verb = lexicon.metonym_right.match(right)
         if verb:
             return "metonym", verb.group(1)
