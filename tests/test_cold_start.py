@@ -49,7 +49,7 @@ def test_the_stored_word_frequencies_answer_what_wordfreq_answers(world):
     texts.append(_COMMON_WORDS)
     words = _one_word_surfaces(texts, world) | {
         *("zzqxj", "aleppo", "idlib", "bogotá", "sana'a", "sana’a", "calif.", "the"),
-        *("we're", "we’re", "o’connor", "i’ve", "zz’qq", "itâ", "ma’arrat"),
+        *("we're", "we’re", "o’connor", "i’ve", "zz’qq", "itâ", "ma’arrat", "ta'if", "minnesotaâ", "café"),
     }
     assert len(words) > 60
     table = world.frequencies
@@ -64,12 +64,30 @@ def test_a_plain_word_missing_from_the_table_is_one_wordfreq_does_not_list(world
     assert world.frequencies.get("mobile") == frequency.zipf("mobile") > 4
 
 
+def test_wordfreq_reads_a_word_of_the_tables_letters_as_that_one_token():
+    """The premise for accented letters: each letter the table's words may hold, at a word's start,
+    inside and at its end, leaves the word one token, unchanged (so an unlisted one is 0), except
+    after an elision ("l'arc"), which wordfreq splits and the table leaves to wordfreq."""
+    from wordfreq import tokenize
+
+    letters = [chr(code) for code in range(0x10000) if frequency._PLAIN_WORD.fullmatch(chr(code))]
+    assert len(letters) > 150 and "é" in letters and "â" in letters and "ß" not in letters and "É" not in letters
+    for letter in letters:
+        for word in (f"{letter}ab", f"ab{letter}cd", f"ab{letter}", f"abc'{letter}", f"ab'{letter}", f"a'{letter}"):
+            assert (tokenize(word, "en") == [word]) != bool(frequency._ELISION.match(word)), word
+    assert frequency.zipf("minnesotaâ") == 0.0 and frequency.zipf("café") > 3
+    assert frequency.lookup("ta'if", {}) == frequency.zipf("ta'if") > 0  # "ta" and "if" to wordfreq
+
+
 def test_a_job_on_the_world_store_neither_loads_wordfreq_nor_rebuilds_the_folding_table(world, tmp_path):
     """A fresh process extracting the seed on a compiled store: the shortcuts are taken (wordfreq is
     not imported; the folding table comes from the cache folder), and the output is the same as
     the in-process one, which a warm process computed the slow way."""
     normalize._lookup_bmp()  # this process writes the cached folding table if it is not there yet
     output = tmp_path / "cold.jsonl"
+    mis_decoded = tmp_path / "mis_decoded.txt"  # UTF-8 read as Latin-1, as in some of LGL's texts
+    mis_decoded.write_text("Officials in Minnesotaâ€™s capital said weâ€™re ready for the Gruyère fair.\n")
+    inputs = [str(SEEDS_DIR), str(mis_decoded)]
     script = (
         "import sys\n"
         "from geomap import api\n"
@@ -77,13 +95,13 @@ def test_a_job_on_the_world_store_neither_loads_wordfreq_nor_rebuilds_the_foldin
         "built = []\n"
         "build = normalize._build_lookup\n"
         "normalize._build_lookup = lambda: built.append(1) or build()\n"
-        f"api.extract([{str(SEEDS_DIR)!r}], {str(output)!r})\n"
+        f"api.extract({inputs!r}, {str(output)!r})\n"
         "print('wordfreq' in sys.modules, bool(built))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
     warm = tmp_path / "warm.jsonl"
-    geomap.extract([SEEDS_DIR], warm, gazetteer=world)
+    geomap.extract(inputs, warm, gazetteer=world)
     assert output.read_bytes() == warm.read_bytes()
 
 

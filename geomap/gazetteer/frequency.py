@@ -9,24 +9,37 @@ by :func:`lookup`): importing wordfreq and reading its English table costs ~0.6 
 lookups more, all paid by a job before it recognises its first name (the cold start,
 docs/performance.md). The table answers exactly what :func:`zipf` would:
 
-* a word of letters a-z, with apostrophes inside ("we're"), is one token to wordfreq, looked up as
-  it is, a curly apostrophe read as a straight one ("we’re" is "we're"): its value is in the table
-  when wordfreq lists it (every such word is stored, ~310k), and 0 when it does not;
-* any other string (accents, a final period) is stored when it is a one-word name, alias,
-  demonym or abbreviation the gazetteer writes that way ("bogotá", "calif."); one that is not is
-  computed on demand, loading wordfreq then (rare: a spelling the gazetteer does not list, or
-  mis-decoded text).
+* a word of lowercase Latin letters (a-z and the accented letters of Latin-1 and Latin Extended-A/B
+  that casefolding leaves as they are, so not "ß"), with apostrophes inside ("we're", "café"), is
+  one token to wordfreq, looked up as it is, a curly apostrophe read as a straight one ("we’re" is
+  "we're"): its value is in the table when wordfreq lists it (every such word is stored, ~314k),
+  and 0 when it does not, unless wordfreq splits it at an elision ("l'arc", see ``_ELISION``). The accented letters matter for mis-decoded text ("minnesotaâ" in
+  news with broken encodings), which would otherwise load wordfreq for a 0;
+* any other string (other scripts, a final period) is stored when it is a one-word name, alias,
+  demonym or abbreviation the gazetteer writes that way ("calif."); one that is not is computed on
+  demand, loading wordfreq then (rare).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 
 __all__ = ["zipf", "stored_zipfs", "lookup"]
 
-_PLAIN_WORD = re.compile("[a-z]+(?:'[a-z]+)*")
+# Lowercase Latin letters that casefolding and NFC leave as they are (tests/test_cold_start.py checks
+# that wordfreq reads a word of them as one token): a-z, à-ö, ø-ÿ, and the lowercase of U+0100-U+024F.
+_LETTERS = "a-z" + "".join(
+    chr(code)
+    for code in range(0xE0, 0x250)
+    if chr(code).isalpha() and chr(code) == chr(code).casefold() and unicodedata.is_normalized("NFC", chr(code))
+)
+_PLAIN_WORD = re.compile(f"[{_LETTERS}]+(?:'[{_LETTERS}]+)*")
+# wordfreq splits a word that starts with one or two letters, an apostrophe and a vowel or h ("l'arc",
+# "ma'arrat" are two tokens, whose frequencies it combines): such a word is not a one-token lookup.
+_ELISION = re.compile(f"[{_LETTERS}]{{1,2}}'[aehiouyáéíóúàèìòùâêîôûåïöœ]")
 
 
 @lru_cache(maxsize=200_000)
@@ -57,7 +70,7 @@ def lookup(word: str, table: Mapping[str, float] | None) -> float:
         value = table.get(stored)
         if value is not None:
             return value
-        if _PLAIN_WORD.fullmatch(stored):
+        if _PLAIN_WORD.fullmatch(stored) and not _ELISION.match(stored):
             return 0.0  # wordfreq does not list it: every such word it lists is in the table
     return zipf(word)
 

