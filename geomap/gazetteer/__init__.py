@@ -36,6 +36,7 @@ from geomap.gazetteer.index import (
     ENTRY_PLACE,
     Entry,
     Gazetteer,
+    HitRules,
     SpanIndex,
     case_allows,
     case_pattern,
@@ -47,6 +48,7 @@ from geomap.gazetteer.index import (
 __all__ = [
     "Entry",
     "Gazetteer",
+    "HitRules",
     "SpanIndex",
     "span_rows",
     "iter_span_rows",

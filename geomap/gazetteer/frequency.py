@@ -13,8 +13,9 @@ docs/performance.md). The table answers exactly what :func:`zipf` would:
   that casefolding leaves as they are, so not "ß"), with apostrophes inside ("we're", "café"), is
   one token to wordfreq, looked up as it is, a curly apostrophe read as a straight one ("we’re" is
   "we're"): its value is in the table when wordfreq lists it (every such word is stored, ~314k),
-  and 0 when it does not, unless wordfreq splits it at an elision ("l'arc", see ``_ELISION``). The accented letters matter for mis-decoded text ("minnesotaâ" in
-  news with broken encodings), which would otherwise load wordfreq for a 0;
+  and 0 when it does not, unless wordfreq splits it at an elision ("l'arc", see ``_ELISION``).
+  The accented letters matter for mis-decoded text ("minnesotaâ" in news with broken
+  encodings), which would otherwise load wordfreq for a 0;
 * any other string (other scripts, a final period) is stored when it is a one-word name, alias,
   demonym or abbreviation the gazetteer writes that way ("calif."); one that is not is computed on
   demand, loading wordfreq then (rare).

