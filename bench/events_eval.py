@@ -1,4 +1,4 @@
-"""Evaluate geomap.eventtype on the hand-labelled set in bench/data/events_eval.txt.
+"""Evaluate geomap.events.eventtype on the hand-labelled set in bench/data/events_eval.txt.
 
 Prints per-type precision, recall and F1 and the overall accuracy, for the dev split,
 the held-out test split (every third item, not looked at while tuning rules) and all.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from geomap.eventtype import EVENT_TYPES, classify_event
+from geomap.events.eventtype import EVENT_TYPES, classify_event
 
 DATA = ROOT / "bench" / "data" / "events_eval.txt"
 BLIND = ROOT / "bench" / "data" / "events_blind.txt"

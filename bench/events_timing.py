@@ -13,9 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from geomap import eventtype
-from geomap.eventdate import event_date, find_article_date
-from geomap.eventtype import classify_event, load_lexicon
+from geomap.events import eventtype
+from geomap.events.eventdate import event_date, find_article_date
+from geomap.events.eventtype import classify_event, load_lexicon
 
 MENTIONS = ("Kafr Ruma", "Moscow", "Maarat al-Numan", "Khmeimim Air Base", "Damascus", "Idlib")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.eventtype import EventType, LexiconError, classify_event, load_lexicon
+from geomap.events.eventtype import EventType, LexiconError, classify_event, load_lexicon
 
 SHIPPED = Path(__file__).resolve().parents[1] / "gazetteer" / "event_types.toml"
 

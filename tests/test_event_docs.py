@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from geomap import eventdate, eventtype
+from geomap.events import eventdate, eventtype
 from geomap.parse import sentences
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.eventdate import EventDate, event_date, find_article_date
+from geomap.events.eventdate import EventDate, event_date, find_article_date
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_ed468d2604eec858.txt"
 ARTICLE = "2020-01-29"  # a Wednesday: the seed reports Lavrov speaking "Tuesday" and Pompeo's "Monday" statement

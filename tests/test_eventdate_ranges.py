@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from geomap.eventdate import EventDate, Period, date_text, day_first, event_date, period
+from geomap.events.eventdate import EventDate, Period, date_text, day_first, event_date, period
 from geomap.sources import read_articles, read_file
 
 WEDNESDAY = "2020-03-04"  # its week runs Monday 2 March .. Sunday 8 March; the week before crosses into February

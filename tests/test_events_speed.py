@@ -1,8 +1,8 @@
 """The shortcuts of event typing and dating find exactly what the plain scans find.
 
-Why: :func:`geomap.eventdate._expressions` and :func:`geomap.eventdate._full_dates` skip a pattern when
+Why: :func:`geomap.events.eventdate._expressions` and :func:`geomap.events.eventdate._full_dates` skip a pattern when
 the text lacks a clue it needs, and the cue groups that can start at a word run are looked up in an
-index (:class:`geomap.eventtype._CueStarts`). These tests compare each with the plain way (every
+index (:class:`geomap.events.eventtype._CueStarts`). These tests compare each with the plain way (every
 pattern scanned, every group compared) on real sentences and on a salad of near misses.
 """
 
@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from geomap import eventdate, eventtype
+from geomap.events import eventdate, eventtype
 from tests.test_speed_paths import _event_sentences
 
 #: Date words in odd forms: other cases, dotless i and long s (which ``re.IGNORECASE`` folds to ASCII),
@@ -104,7 +104,7 @@ def _groups_compared_with_each(run: str, firsts: list) -> tuple[int, ...]:
 
 @pytest.fixture(scope="module")
 def firsts() -> list:
-    """Each cue group's :func:`geomap.eventtype._first_words`, as the lexicon was built from."""
+    """Each cue group's :func:`geomap.events.eventtype._first_words`, as the lexicon was built from."""
     import tomllib
 
     data = tomllib.loads(eventtype.default_lexicon_path().read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.eventtype import EVENT_TYPES, EventType, LexiconError, classify_event, load_lexicon
+from geomap.events.eventtype import EVENT_TYPES, EventType, LexiconError, classify_event, load_lexicon
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_ed468d2604eec858.txt"
 

@@ -20,8 +20,9 @@ from types import ModuleType
 import pytest
 
 import geomap
-from geomap import eventdate, events, eventtype
+from geomap import events
 from geomap.api import parse_articles
+from geomap.events import eventdate, eventtype
 from geomap.model import Article
 from geomap.parse import sentences
 

@@ -92,7 +92,7 @@ def test_builtin_data_is_the_gazetteer_folder():
 
 
 def test_lexicon_is_package_data():
-    from geomap.eventtype import default_lexicon_path, load_lexicon
+    from geomap.events.eventtype import default_lexicon_path, load_lexicon
 
     path = default_lexicon_path()
     assert path.is_file() and path.read_bytes() == (ROOT / "gazetteer" / "event_types.toml").read_bytes()
@@ -102,7 +102,7 @@ def test_lexicon_is_package_data():
 @pytest.fixture
 def builtin_missing(monkeypatch, tmp_path):
     """The built-in data lookup pointed at an empty folder, as in a broken installation."""
-    from geomap import eventtype
+    from geomap.events import eventtype
 
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -141,7 +141,7 @@ def test_no_silent_fallback_without_builtin_data(builtin_missing, world):
 
 
 def test_missing_lexicon_is_an_error(builtin_missing):
-    from geomap.eventtype import classify_event, load_lexicon
+    from geomap.events.eventtype import classify_event, load_lexicon
 
     with pytest.raises(GazetteerError, match="event_types.toml"):
         load_lexicon()

@@ -9,7 +9,7 @@ import pytest
 from geomap import api
 from geomap.cli import main
 from geomap.errors import SourceError
-from geomap.eventdate import find_article_date
+from geomap.events.eventdate import find_article_date
 from geomap.sources import parse_field_options, read_articles, read_file
 
 HTML_PAGE = """<!DOCTYPE html>

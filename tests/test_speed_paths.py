@@ -320,7 +320,7 @@ def _event_sentences() -> list[str]:
     """
     import tomllib
 
-    from geomap.eventtype import default_lexicon_path
+    from geomap.events.eventtype import default_lexicon_path
     from tests.conftest import ROOT
 
     sentences = [s for path in sorted(SEEDS_DIR.glob("*.txt")) for s in re.split(r"(?<=[.!?])\s+", path.read_text())]
@@ -350,7 +350,7 @@ def _event_sentences() -> list[str]:
 
 
 def test_cue_matches_equal_each_groups_finditer():
-    from geomap.eventtype import _cue_matches, load_lexicon
+    from geomap.events.eventtype import _cue_matches, load_lexicon
 
     lexicon = load_lexicon()
     compared = 0
@@ -367,7 +367,7 @@ def test_cue_matches_equal_each_groups_finditer():
 
 
 def test_sentences_skipped_by_the_date_prefilter_hold_no_date_expression():
-    from geomap.eventdate import _MAY_HOLD_DATE, _PATTERNS
+    from geomap.events.eventdate import _MAY_HOLD_DATE, _PATTERNS
 
     skipped = 0
     for sentence in _event_sentences():

@@ -89,7 +89,7 @@ def test_event_cues_are_lists_and_dates_are_datetimes(seed_events):
     (kafr_ruma,) = seed_events.index[seed_events["mention"] == "Kafr Ruma"]
     assert seed_events.at[kafr_ruma, "event_cues"] == ["bombardment"]
     assert seed_events["date"].eq(pd.Timestamp(ARTICLE_DATE)).all()
-    assert set(seed_events["event_type"].cat.categories) == set(geomap.eventtype.EVENT_TYPES)
+    assert set(seed_events["event_type"].cat.categories) == set(geomap.events.eventtype.EVENT_TYPES)
 
 
 def test_date_precision_of_last_year_and_in_january(web_events):

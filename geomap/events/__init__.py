@@ -1,6 +1,8 @@
 """The events table: one row per place mention, typed by one schema.
 
-:mod:`geomap.events.table` makes the rows (what happened at each mention, and when);
+:mod:`geomap.events.eventtype` tells what happened at a mention (the event type, from cue words
+in its sentence) and :mod:`geomap.events.eventdate` when (the event date, from the sentence's
+date expressions and the article's date); :mod:`geomap.events.table` makes the rows from both;
 :mod:`geomap.events.schema` says, per column, its meaning, pandas dtype, Arrow type and text form,
 and types a table built from rows. Every writer (:mod:`geomap.export`) takes its types from there.
 :mod:`geomap.events.dedup` tells which rows report the same event (``event_id``) and makes the

@@ -9,7 +9,7 @@ Rows are kept as JSON objects (:func:`geomap.events.article_rows`, the store): d
 their precision ("2020-01-27", "2020-01", "2020"), cues as a list. Typing happens in one place, when
 a DataFrame is made of records (:func:`frame`) or of tables read back from Parquet (:func:`conform`).
 
-Rows keep ``event_date`` as the text :mod:`geomap.eventdate` writes: an ISO date at its precision
+Rows keep ``event_date`` as the text :mod:`geomap.events.eventdate` writes: an ISO date at its precision
 or an ISO 8601 interval for a week or a range ("2020-03-12/2020-03-14"). The table splits it into
 ``event_date`` (the first day), ``event_date_end`` (the last day) and ``date_precision`` (day,
 week, month or year: which of ACLED's time precisions the period is).
@@ -31,8 +31,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from geomap.eventdate import Period, date_text, period
-from geomap.eventtype import EVENT_TYPES
+from geomap.events.eventdate import Period, date_text, period
+from geomap.events.eventtype import EVENT_TYPES
 
 if TYPE_CHECKING:
     import numpy as np

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from geomap.eventdate import EventDate, day_first, event_date
 from geomap.events import schema
+from geomap.events.eventdate import EventDate, day_first, event_date
+from geomap.events.eventtype import EventType, classify_event
 from geomap.events.schema import EVENT_COLUMNS, date_fields
-from geomap.eventtype import EventType, classify_event
 from geomap.model import Article, Toponym
 from geomap.parse.sentences import sentence_bounds
 

@@ -20,7 +20,8 @@ Inputs people actually have:
 
 Folders are read recursively in sorted order, so results are deterministic. An article without a
 date in its metadata gets the first date written near the top of its text ("on January 27, 2020",
-a dateline "2020-01-27"), see :func:`geomap.eventdate.find_article_date`. Offsets always refer to ``Article.text``.
+a dateline "2020-01-27"), see :func:`geomap.events.eventdate.find_article_date`. Offsets always refer
+to ``Article.text``.
 
 What is skipped, what is warned: a missing path, or a folder without any article, raises
 :class:`~geomap.errors.SourceError`. A path that cannot be listed, a file that cannot be read and a

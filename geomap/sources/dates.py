@@ -11,7 +11,7 @@ valid, different date (``04/03/2024``: April 3 in the US, 4 March in most of the
 is ambiguous and **no date is guessed**: ``parse_date`` returns None and readers warn "ambiguous".
 
 An article whose metadata has no date, or one that cannot be read for sure, is dated from its text
-(:func:`geomap.eventdate.find_article_date`); the readers' warning for a dropped date ("unrecognised
+(:func:`geomap.events.eventdate.find_article_date`); the readers' warning for a dropped date ("unrecognised
 date", "ambiguous date") is worded here, by ``_metadata_date``.
 """
 
@@ -22,7 +22,7 @@ import email.utils
 import re
 from collections.abc import Callable
 
-from geomap.eventdate import find_article_date
+from geomap.events.eventdate import find_article_date
 
 __all__ = ["parse_date"]
 

@@ -20,7 +20,7 @@ safe rather than refused:
   (``17`` -> ``"17"``); booleans, lists and objects are dropped with a warning (``id`` falls back to
   the default id); ``null`` and ``""`` mean "absent", as before.
 * ``Article.locale`` (the source's language tag, "en-US", "fr": how it writes ``04/03/2020``, see
-  :func:`geomap.eventdate.day_first`) is a record's ``locale`` field, else its ``language``, else
+  :func:`geomap.events.eventdate.day_first`) is a record's ``locale`` field, else its ``language``, else
   its ``lang``; a feed's ``<language>`` (RSS) or ``xml:lang`` (Atom); the ``lang`` attribute of an
   HTML page's ``<html>`` element. A ``.txt`` file has none.
 * Lone surrogates (``"\\ud800"`` escapes, which no UTF-8 output can hold) become U+FFFD, one code
@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from geomap.errors import SourceError
-from geomap.eventdate import find_article_date
+from geomap.events.eventdate import find_article_date
 from geomap.model import Article
 from geomap.sources.dates import OnWarning, _metadata_date
 from geomap.sources.listing import ARTICLE_SUFFIXES, STDIN, OnSkip, list_sources
