@@ -74,7 +74,8 @@ from pathlib import Path
 from measure import machine, peak_rss_mb, replace_section  # bench/measure.py: these scripts run from bench/
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
+# The code measured: this checkout's, or another one's in the children of ``--before`` (GEOMAP_BENCH_CODE).
+sys.path[:0] = [os.environ.get("GEOMAP_BENCH_CODE", str(ROOT))]
 
 LGL = ROOT.parent / "shared" / "eval" / "lgl.jsonl"
 if not LGL.exists():  # a worktree beside the main checkout
@@ -445,6 +446,8 @@ def _env(code: Path | None = None, cache: Path | None = None) -> dict:
     (a store compiled by other code must not replace this code's store: each version keeps its own)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code or ROOT), env.get("PYTHONPATH", "")]))
+    if code is not None:
+        env["GEOMAP_BENCH_CODE"] = str(code)
     if cache is not None:
         env["GEOMAP_CACHE_DIR"] = str(cache)
     return env
