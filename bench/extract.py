@@ -456,7 +456,8 @@ def _env(code: Path | None = None, cache: Path | None = None) -> dict:
 def _prepare_store(code: Path, cache: Path) -> None:
     """Compile ``code``'s world store into ``cache`` before the timed runs (a first run compiles it)."""
     script = "import geomap; geomap.load_gazetteer(world=True)"
-    subprocess.run([sys.executable, "-c", script], check=True, env=_env(code, cache), capture_output=True)
+    # cwd: ``-c`` puts the working directory first on sys.path, ahead of PYTHONPATH.
+    subprocess.run([sys.executable, "-c", script], check=True, env=_env(code, cache), capture_output=True, cwd=code)
 
 
 def load_time(repeats: int = 3) -> dict:
