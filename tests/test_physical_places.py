@@ -51,6 +51,9 @@ def _places(text: str, gazetteer) -> list:
         ("Floods hit villages around Lake Victoria last week.", "Lake Victoria", "lake", (-1.0, 33.0), 150),
         ("Militants have spread across North Africa in the past decade.", "North Africa", "region", (28.0, 10.0), 1200),
         ("Foreign ministers of the Gulf states met in Doha.", "Gulf states", "region", (24.0, 46.0), 800),
+        ("Tuareg rebels declared the independence of Azawad in 2012.", "Azawad", "region", (19.0, -1.0), 400),
+        ("Armed groups have fought over the mines of Kivu for decades.", "Kivu", "region", (-2.0, 28.5), 250),
+        ("Thousands fled Artsakh after the offensive.", "Artsakh", "region", (39.8, 46.7), 50),
     ],
 )
 def test_a_feature_is_one_mention_of_itself(world, text, surface, kind, truth, km):
