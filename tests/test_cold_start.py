@@ -143,3 +143,23 @@ def test_the_automaton_round_trips_through_its_file(tmp_path):
     expected = [(29, 1), (49, 2)]  # (index of the last character, entry id)
     assert list(loaded.iter_long(text)) == list(automaton.iter_long(text)) == expected
     assert json.dumps(sorted(loaded.items())) == json.dumps(sorted(automaton.items()))
+
+
+def test_the_row_decoder_reads_every_stored_list_as_json_does(world):
+    """The shortcut for JSON string lists, on every place's aliases and every entry's place ids in the
+    store, and on strings with quotes, backslashes, separators and other scripts."""
+    import sqlite3
+
+    from geomap.gazetteer.world import _paths, _string_list, data_dir, world_version
+
+    tricky = [[], ["1"], ['x"y', "a\\b", '", "', "é", "Дамаск"], ["Ma'arrat", "Şam"]]
+    stored = [json.dumps(items, ensure_ascii=ascii_only) for items in tricky for ascii_only in (True, False)]
+    db_path, _ = _paths(data_dir(), world_version())
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        stored += [aliases for (aliases,) in connection.execute("SELECT aliases FROM places")]
+        stored += [place_ids for (place_ids,) in connection.execute("SELECT place_ids FROM entries")]
+    finally:
+        connection.close()
+    assert len(stored) > 800_000
+    assert all(_string_list(encoded) == json.loads(encoded) for encoded in stored)
