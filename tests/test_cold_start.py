@@ -62,6 +62,9 @@ def test_a_plain_word_missing_from_the_table_is_one_wordfreq_does_not_list(world
     """The shortcut's premise: absent plain words are 0 to wordfreq too (a word it lists is present)."""
     assert world.frequencies.get("zzqxj") is None and frequency.zipf("zzqxj") == 0.0
     assert world.frequencies.get("mobile") == frequency.zipf("mobile") > 4
+    world.frequencies.prefetch(["zzqxj", "mobile", "nice"])  # a prefetched absent word stays absent
+    assert world.frequencies.get("zzqxj") is None and "zzqxj" not in world.frequencies
+    assert world.frequencies.get("nice") == frequency.zipf("nice") > 4
 
 
 def test_wordfreq_reads_a_word_of_the_tables_letters_as_that_one_token():

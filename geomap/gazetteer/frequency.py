@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 
-__all__ = ["zipf", "stored_zipfs", "lookup"]
+__all__ = ["zipf", "stored_zipfs", "lookup", "stored_form"]
 
 # Lowercase Latin letters that casefolding and NFC leave as they are (tests/test_cold_start.py checks
 # that wordfreq reads a word of them as one token): a-z, à-ö, ø-ÿ, and the lowercase of U+0100-U+024F.
@@ -58,7 +58,7 @@ def stored_zipfs(forms: Iterable[str]) -> Iterator[tuple[str, float]]:
 
     rows = {word: zipf(word) for word in iter_wordlist("en") if _PLAIN_WORD.fullmatch(word)}
     for form in forms:
-        lowered = _straight(form.lower())
+        lowered = stored_form(form.lower())
         if lowered and " " not in lowered and lowered not in rows and not _PLAIN_WORD.fullmatch(lowered):
             rows[lowered] = zipf(lowered)
     yield from sorted(rows.items())
@@ -67,7 +67,7 @@ def stored_zipfs(forms: Iterable[str]) -> Iterator[tuple[str, float]]:
 def lookup(word: str, table: Mapping[str, float] | None) -> float:
     """:func:`zipf` of ``word``, answered from ``table`` (rows of :func:`stored_zipfs`) where it can be."""
     if table is not None:
-        stored = _straight(word)
+        stored = stored_form(word)
         value = table.get(stored)
         if value is not None:
             return value
@@ -76,6 +76,6 @@ def lookup(word: str, table: Mapping[str, float] | None) -> float:
     return zipf(word)
 
 
-def _straight(word: str) -> str:
-    """Curly apostrophes as straight ones: wordfreq looks both up the same way."""
+def stored_form(word: str) -> str:
+    """The table's key for ``word``: curly apostrophes as straight ones (wordfreq reads both alike)."""
     return word.replace("’", "'")

@@ -145,6 +145,9 @@ def _paths(directory: Path, version: str) -> tuple[Path, Path]:
 # Loading a compiled store
 
 
+_ABSENT = object()  # a prefetched key the table has no row for
+
+
 class SqlMapping(Mapping):
     """A read-only mapping over one SQLite table, fetching rows by key on demand (cached)."""
 
@@ -172,9 +175,13 @@ class SqlMapping(Mapping):
 
     def __getitem__(self, key):
         try:
-            return self._cache[key]
+            value = self._cache[key]
         except KeyError:
             pass
+        else:
+            if value is _ABSENT:
+                raise KeyError(key)
+            return value
         row = self._connection.execute(self._select, (key,)).fetchone()
         if row is None:
             raise KeyError(key)
@@ -183,7 +190,10 @@ class SqlMapping(Mapping):
         return value
 
     def prefetch(self, keys) -> None:
-        """Fetch the rows of ``keys`` not cached yet, a few queries for all (speed only: what a text needs)."""
+        """Fetch the rows of ``keys`` not cached yet, a few queries for all (speed only: what a text needs).
+
+        A key without a row is remembered as absent, so that looking it up next costs no query either.
+        """
         cache = self._cache
         missing = list(dict.fromkeys(key for key in keys if key not in cache))
         for i in range(0, len(missing), self._BATCH):
@@ -192,6 +202,9 @@ class SqlMapping(Mapping):
             query = f"SELECT * FROM {self._table} WHERE {self._key} IN ({marks})"
             for row in self._connection.execute(query, batch):
                 self._store(row[0], self._decode(row))
+            for key in batch:
+                if key not in cache:
+                    self._store(key, _ABSENT)
 
     def __len__(self) -> int:
         return self._connection.execute(self._count).fetchone()[0]

@@ -872,6 +872,10 @@ def _static_parts(matches: Sequence[Match], gazetteer: Gazetteer, weights: dict)
     prefetch = getattr(gazetteer.places, "prefetch", None)
     if prefetch is not None:
         prefetch(pid for i in missing for pid in matches[i].place_ids)
+    prefetch_zipfs = getattr(gazetteer.frequencies, "prefetch", None)
+    if prefetch_zipfs is not None:  # the word frequencies of the new one-word names, in one query too
+        lowered = (matches[i].surface.lower() for i in missing)
+        prefetch_zipfs(frequency.stored_form(word) for word in lowered if " " not in word)
     for i in missing:
         match = matches[i]
         key = (match.surface, match.type, match.place_ids)
